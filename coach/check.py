@@ -1,0 +1,268 @@
+"""`coach check`: find sample transcripts with expectations, analyse, compare.
+
+The CLI (``coach/cli/check_cmd.py``) only parses options and prints; finding the
+transcripts, pairing them with their expectation files and turning reports into
+pass/fail cases lives here so it can be tested and reused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError, InputError
+from coach.expectations import (
+    EXPECT_SUFFIXES,
+    FOLDER_FILES,
+    Expectation,
+    evaluate,
+    evaluate_thresholds,
+    load_expectation_file,
+    load_folder_expectations,
+)
+from coach.report import Report
+from coach.testresults import CaseResult
+
+# What counts as a transcript when every file under a folder is checked
+# (--min-score / --fail-on). RTTM is left out: it has no words, so no score.
+TRANSCRIPT_SUFFIXES: tuple[str, ...] = (".vtt", ".srt", ".txt", ".json")
+# Sidecars and outputs that sit next to transcripts but are not transcripts.
+NOT_TRANSCRIPTS: tuple[str, ...] = (".meta.json", ".labels.json", ".report.json",
+                                    ".expected.json", ".expect.json")
+
+
+@dataclass
+class Target:
+    """One transcript to check, with its expectation (None: global thresholds only)."""
+
+    path: Path
+    expectation: Expectation | None = None
+    expect_file: Path | None = None
+
+    @property
+    def display(self) -> str:
+        """The path as CI should show it: relative to the working directory when inside it."""
+        return display_path(self.path)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _is_expect_file(path: Path) -> bool:
+    return path.name.endswith(EXPECT_SUFFIXES)
+
+
+def _expect_stem(path: Path) -> str:
+    for suffix in EXPECT_SUFFIXES:
+        if path.name.endswith(suffix):
+            return path.name[: -len(suffix)]
+    return path.name
+
+
+def _is_candidate(path: Path) -> bool:
+    name = path.name.lower()
+    if name.startswith(".") or name in FOLDER_FILES or _is_expect_file(path):
+        return False
+    if name.endswith(NOT_TRANSCRIPTS) or name.startswith("readme"):
+        return False
+    return path.suffix.lower() in TRANSCRIPT_SUFFIXES
+
+
+def _transcript_for(expect_file: Path) -> Path:
+    """``call.vtt.expect.yaml`` -> ``call.vtt``; ``call.expect.yaml`` -> the one ``call.*``."""
+    stem = _expect_stem(expect_file)
+    folder = expect_file.parent
+    exact = folder / stem
+    if exact.is_file():
+        return exact
+    matches = sorted(p for p in folder.iterdir()
+                     if p.is_file() and p.stem == stem and not _is_expect_file(p)
+                     and p.name not in FOLDER_FILES)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise InputError(str(expect_file), f"no transcript {stem!r} beside it "
+                         f"(name it <transcript file name>{EXPECT_SUFFIXES[0]})")
+    names = ", ".join(p.name for p in matches)
+    raise InputError(str(expect_file), f"ambiguous: several transcripts are named {stem}.* "
+                     f"({names}); name it <file name>{EXPECT_SUFFIXES[0]}")
+
+
+def _sibling_expect_files(transcript: Path) -> list[Path]:
+    names = [transcript.name + s for s in EXPECT_SUFFIXES]
+    names += [transcript.stem + s for s in EXPECT_SUFFIXES if transcript.suffix]
+    return [transcript.parent / n for n in names if (transcript.parent / n).is_file()]
+
+
+class _Finder:
+    """Collects targets; each folder's expectations file is read once."""
+
+    def __init__(self, all_transcripts: bool) -> None:
+        self.all_transcripts = all_transcripts
+        self.targets: dict[Path, Target] = {}
+        self._folders: dict[Path, tuple[Path, dict[str, Expectation]] | None] = {}
+
+    def folder_expectations(self, folder: Path) -> tuple[Path, dict[str, Expectation]] | None:
+        key = folder.resolve()
+        if key not in self._folders:
+            found = [folder / n for n in FOLDER_FILES if (folder / n).is_file()]
+            if len(found) > 1:
+                raise InputError(str(found[1]), f"two expectation files in one folder; "
+                                 f"keep only {found[0].name}")
+            self._folders[key] = (found[0], load_folder_expectations(found[0])) if found else None
+            if found:
+                self._check_folder_entries(folder, *self._folders[key])  # type: ignore[misc]
+        return self._folders[key]
+
+    @staticmethod
+    def _check_folder_entries(folder: Path, file: Path, entries: dict[str, Expectation]) -> None:
+        for name in entries:
+            if "/" in name or "\\" in name:
+                raise InputError(str(file), f"{name!r}: list files of this folder by name; "
+                                 f"a subfolder gets its own {FOLDER_FILES[0]}", field=name)
+            if not (folder / name).is_file():
+                raise InputError(str(file), f"lists {name!r}, which is not a file in {folder}",
+                                 field=name)
+
+    def expectation_for(self, transcript: Path) -> tuple[Expectation, Path] | None:
+        siblings = _sibling_expect_files(transcript)
+        if len(siblings) > 1:
+            raise InputError(str(transcript), "several expectation files: "
+                             + ", ".join(p.name for p in siblings) + "; keep one")
+        folder = self.folder_expectations(transcript.parent)
+        in_folder = None
+        if folder is not None:
+            file, entries = folder
+            for name, exp in entries.items():
+                if (transcript.parent / name).resolve() == transcript.resolve():
+                    in_folder = (exp, file)
+        if siblings and in_folder:
+            raise InputError(str(transcript), f"expectations in both {siblings[0].name} and "
+                             f"{in_folder[1].name}; keep one")
+        if siblings:
+            if _transcript_for(siblings[0]).resolve() != transcript.resolve():
+                return None
+            return load_expectation_file(siblings[0]), siblings[0]
+        return in_folder
+
+    def add(self, transcript: Path, *, explicit: bool) -> None:
+        key = transcript.resolve()
+        if key in self.targets:
+            return
+        found = self.expectation_for(transcript)
+        if found is None and not self.all_transcripts:
+            if explicit:
+                raise InputError(str(transcript), "no expectations: write "
+                                 f"{transcript.name}{EXPECT_SUFFIXES[0]} beside it, list it in "
+                                 f"{FOLDER_FILES[0]}, or give --min-score / --fail-on")
+            return
+        exp, file = found if found else (None, None)
+        self.targets[key] = Target(transcript, exp, file)
+
+    def add_dir(self, root: Path) -> None:
+        for folder, files in _walk(root):
+            folder_exp = self.folder_expectations(folder)
+            for path in files:
+                if _is_expect_file(path):
+                    self.add(_transcript_for(path), explicit=True)
+            if folder_exp is not None:
+                for name in folder_exp[1]:
+                    self.add(folder / name, explicit=True)
+            if self.all_transcripts:
+                for path in files:
+                    if _is_candidate(path):
+                        self.add(path, explicit=False)
+
+    def add_path(self, path: Path) -> None:
+        if not path.exists():
+            raise InputError(str(path), "no such file or directory")
+        if path.is_dir():
+            self.add_dir(path)
+        elif _is_expect_file(path):
+            self.add(_transcript_for(path), explicit=True)
+        elif path.name in FOLDER_FILES:
+            folder = self.folder_expectations(path.parent)
+            for name in folder[1] if folder else ():
+                self.add(path.parent / name, explicit=True)
+        else:
+            self.add(path, explicit=True)
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, list[Path]]]:
+    """Folders under ``root`` in a stable order, skipping hidden ones."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder)
+        yield base, [base / f for f in sorted(files) if not f.startswith(".")]
+
+
+def find_targets(paths: Sequence[Path], *, all_transcripts: bool = False) -> list[Target]:
+    """Transcripts under ``paths`` paired with their expectations.
+
+    Without ``all_transcripts`` only transcripts that have expectations count (so a
+    folder of fixtures can hold other files); with it (``--min-score`` / ``--fail-on``)
+    every transcript file counts. Expectation files are all read and validated here,
+    before any analysis, so a typo fails fast. Raises ``InputError``.
+    """
+    finder = _Finder(all_transcripts)
+    for path in paths:
+        finder.add_path(Path(path))
+    return list(finder.targets.values())
+
+
+def analyze_target(analyzer: Any, target: Target, *, csm: Sequence[str] = ()) -> Report:
+    """Read, assign roles and analyse one transcript with a shared Analyzer.
+
+    The expectation's ``csm`` / ``input_format`` win over the command line's, as they
+    are specific to this call.
+    """
+    from coach.readers import read_transcript
+    from coach.roles import assign_roles
+
+    exp = target.expectation
+    transcript = read_transcript(target.path,
+                                 input_format=exp.input_format if exp else None)
+    labels = exp.csm if exp and exp.csm else list(csm)
+    transcript = assign_roles(transcript, csm=labels)
+    return analyzer.analyze(transcript)
+
+
+Analyze = Callable[..., Report]
+
+
+def check_targets(targets: Sequence[Target], analyzer: Any, *, csm: Sequence[str] = (),
+                  min_score: float | None = None, fail_on: Sequence[str] = (),
+                  analyze: Analyze | None = None) -> list[CaseResult]:
+    """Analyse each target once and turn expectations and thresholds into cases.
+
+    Every transcript gets an ``analysed`` case, so a call whose file cannot be read or
+    whose CSM cannot be decided shows up as an error instead of vanishing; the rest
+    still run.
+    """
+    run = analyze or analyze_target
+    results: list[CaseResult] = []
+    for target in targets:
+        name = target.display
+        try:
+            report = run(analyzer, target, csm=csm)
+        except CoachError as err:
+            results.append(CaseResult(suite=name, name="analysed", passed=False,
+                                      message=_one_line(str(err)), file=name, error=True))
+            continue
+        results.append(CaseResult(suite=name, name="analysed", passed=True, file=name))
+        if target.expectation is not None:
+            results += evaluate(report, target.expectation, file=name, suite=name)
+        results += evaluate_thresholds(report, min_score=min_score, fail_on=fail_on,
+                                       file=name, suite=name)
+    return results
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
