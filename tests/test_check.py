@@ -522,3 +522,15 @@ def test_cli_folder_expectations_file(tmp_path: Path, monkeypatch: pytest.Monkey
           "bad.vtt:\n  flags: {present: [acknowledgment-gap]}\n  ack_before_solution: false\n")
     code, out, _ = run("lib")
     assert (code, out) == (0, "5 passed, 0 failed\n")
+
+
+def test_readme_expectation_examples_are_valid(tmp_path: Path) -> None:
+    """The README's "Use in CI" examples must load with the real schema."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("<!-- section:ci -->"):readme.index("<!-- /section:ci -->")]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    single, folder = blocks[0], blocks[1]
+    exp = load_expectation_file(write(tmp_path / "outage.vtt.expect.yaml", single))
+    assert exp.flags.present[1].at == 410.0
+    entries = load_folder_expectations(write(tmp_path / "expectations.yaml", folder))
+    assert set(entries) == {"model-renewal.vtt", "lesson-onboarding.srt"}
