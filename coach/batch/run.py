@@ -1,0 +1,469 @@
+"""Orchestrate a batch run: discover, resume, score in a process pool, write the outputs.
+
+The parent process never imports spaCy and never holds a ``Report``: workers write the
+per-call reports and return compact results, each result is stored in the resume
+manifest (``state.py``) the moment it arrives, and the CSVs and summary are streamed
+from the manifest at the end. Memory stays flat in the number of calls, and whatever
+stops the run (a bad file, Ctrl-C, a killed worker) leaves complete files for what
+finished.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from coach.batch.discover import Found, Rejected, date_of, discover
+from coach.batch.outputs import (
+    CALL_COLUMNS,
+    ERROR_COLUMNS,
+    SKIPPED_COLUMNS,
+    RowWriter,
+    atomic_open,
+    atomic_write_text,
+    csv_text,
+    safe_name,
+)
+from coach.batch.progress import Progress
+from coach.batch.sidecar import load_sidecar
+from coach.batch.state import StateStore, call_key, rules_fingerprint, sha256_file
+from coach.batch.summary import CSM_COLUMNS, TeamStats, render_summary
+from coach.batch.worker import (
+    AnalyzerFactory,
+    FileTask,
+    Outcome,
+    Worker,
+    WorkerConfig,
+    default_analyzer_factory,
+    init_pool_worker,
+    run_pool_chunk,
+)
+from coach.errors import CoachError, InputError
+from coach.report import FLAG_CODES
+
+REPORTS_DIR = "reports"
+MAX_POOL_RESTARTS = 8
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass
+class BatchOptions:
+    paths: Sequence[Path]
+    out: Path
+    roster: Path | None = None
+    jobs: int = 0  # 0: os.cpu_count()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    rules_dirs: Sequence[Path] = ()
+    input_format: str | None = None
+    chunk_size: int = 0  # 0: chosen from the number of calls and workers
+    analyzer_factory: AnalyzerFactory = default_analyzer_factory
+    progress_stream: TextIO | None = None
+    progress: bool | None = None  # None: only when the stream is a terminal
+
+
+@dataclass
+class BatchResult:
+    scored: int = 0  # calls in calls.csv (fresh and reused)
+    resumed: int = 0  # of those, reused from an earlier run
+    failed: int = 0  # rows in errors.csv
+    skipped: int = 0  # rows in skipped.csv
+    interrupted: bool = False
+    words: int = 0  # words in the calls analysed in this run (for the benchmark)
+    analysed: int = 0  # calls analysed in this run
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_FAILED if self.failed else EXIT_OK
+
+
+@dataclass
+class _Item:
+    """One discovered call, in discovery order (the order of calls.csv)."""
+
+    path: str
+    key: str
+    report_rel: str
+    date: str
+    date_source: str
+    account: str | None
+    size: int
+
+
+@dataclass
+class _Run:
+    opts: BatchOptions
+    store: StateStore
+    items: list[_Item] = field(default_factory=list)
+    tasks: list[tuple[int, FileTask]] = field(default_factory=list)  # (size, task)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    error_paths: set[str] = field(default_factory=set)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    resumed: int = 0
+    words: int = 0
+    analysed: int = 0
+
+    def fail(self, path: str, stage: str, reason: str) -> None:
+        self.errors.append({"file": path, "stage": stage, "reason": reason})
+        self.error_paths.add(path)
+
+
+def run_batch(opts: BatchOptions) -> BatchResult:
+    """Score every call under ``opts.paths`` into ``opts.out``.
+
+    Raises ``CoachError`` for usage problems (bad roster, bad rules, an output path that
+    is a file) before anything is written; everything else ends up in the outputs.
+    """
+    out = Path(opts.out)
+    if out.exists() and not out.is_dir():
+        raise CoachError(f"{out}: --out must be a directory")
+    roster_sha = _check_inputs(opts)
+    out.mkdir(parents=True, exist_ok=True)
+    run = _Run(opts, StateStore(out))
+    fp = rules_fingerprint([Path(d) for d in opts.rules_dirs])
+    _discover(run, fp, roster_sha)
+
+    progress = Progress(len(run.tasks), stream=opts.progress_stream, enabled=opts.progress)
+    interrupted = False
+    try:
+        _score(run, progress)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        progress.close()
+    result = _finish(run, interrupted)
+    return result
+
+
+# --- set-up ----------------------------------------------------------------------------------
+
+def _check_inputs(opts: BatchOptions) -> str | None:
+    """Fail fast (exit 2) on a bad roster or bad rules, in the parent, before any work.
+
+    Returns the roster file's hash (part of every call's resume key).
+    """
+    roster_sha = None
+    if opts.roster is not None:
+        from coach.roster import Roster
+
+        Roster.load(Path(opts.roster))  # raises a CoachError with one clear line
+        roster_sha = sha256_file(Path(opts.roster))
+    _check_rules(opts.rules_dirs)
+    return roster_sha
+
+
+def _check_rules(rules_dirs: Sequence[Path]) -> None:
+    """Validate the rules without spaCy (the loader is pure pydantic + YAML)."""
+    from coach.rules import load_rules
+
+    load_rules([Path(d) for d in rules_dirs])
+
+
+def _discover(run: _Run, fp: str, roster_sha: str | None) -> None:
+    opts = run.opts
+    out = Path(opts.out)
+    taken: set[str] = set()
+    for found in discover(opts.paths, exclude=[out], input_format=opts.input_format):
+        if isinstance(found, Rejected):
+            if found.failed:
+                run.fail(str(found.path), "discover", found.reason)
+            else:
+                run.skipped.append({"file": str(found.path), "reason": found.reason})
+            continue
+        _consider(run, found, fp, roster_sha, taken)
+
+
+def _consider(run: _Run, found: Found, fp: str, roster_sha: str | None, taken: set[str]) -> None:
+    opts = run.opts
+    path = str(found.path)
+    try:
+        sidecar, sidecar_raw = load_sidecar(found.path)
+    except InputError as err:
+        run.fail(path, "sidecar", str(err))
+        return
+    date, date_source = date_of(found.path, sidecar.call_date if sidecar else None)
+    if (opts.since and date < opts.since) or (opts.until and date > opts.until):
+        run.skipped.append({
+            "file": path,
+            "reason": f"outside --since/--until (date {date.isoformat()} from {date_source})",
+        })
+        return
+    try:
+        content_sha = sha256_file(found.path)
+    except OSError as err:
+        run.fail(path, "read", f"cannot read: {err.strerror or err}")
+        return
+    report_rel = f"{REPORTS_DIR}/{safe_name(found.rel, taken)}.json"
+    options = {
+        "input_format": opts.input_format,
+        "roster": roster_sha,
+        "sidecar": sidecar.role_hints if sidecar else None,
+        "report": report_rel,
+    }
+    key = call_key(content_sha, fp, options)
+    run.items.append(_Item(path, key, report_rel, date.isoformat(), date_source,
+                           sidecar.account if sidecar else None, found.size))
+    entry = run.store.get(key)
+    if entry is not None and (Path(opts.out) / report_rel).is_file():
+        run.resumed += 1
+        return
+    task = FileTask(
+        path=path,
+        report_rel=report_rel,
+        key=key,
+        csm=tuple(sidecar.csm) if sidecar else (),
+        internal=tuple(sidecar.internal) if sidecar else (),
+        call_type=sidecar.call_type if sidecar else None,
+        sidecar=Path(path).name + ".meta.json" if sidecar else None,
+    )
+    run.tasks.append((found.size, task))
+    del sidecar_raw  # only its parsed fields matter (they are in the key)
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+def _chunks(run: _Run) -> list[list[FileTask]]:
+    """Biggest calls first (the pool's tail stays short), a few calls per chunk."""
+    jobs = _jobs(run.opts)
+    ordered = [t for _, t in sorted(run.tasks, key=lambda st: -st[0])]
+    size = run.opts.chunk_size or max(1, min(8, len(ordered) // (jobs * 4) or 1))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def _jobs(opts: BatchOptions) -> int:
+    return max(1, opts.jobs or os.cpu_count() or 1)
+
+
+def _record(run: _Run, outcomes: Sequence[Outcome], progress: Progress) -> None:
+    """Store each finished call in the manifest at once; note failures."""
+    failed = 0
+    for o in outcomes:
+        if o.fatal:
+            raise CoachError(o.reason or "the analyzer could not be built")
+        if o.ok:
+            assert o.result is not None
+            run.store.put(o.key, {"file": o.path, "result": o.result})
+            run.words += int(o.result.get("words") or 0)
+            run.analysed += 1
+        else:
+            run.fail(o.path, o.stage or "analyze", o.reason or "unknown error")
+            failed += 1
+    progress.advance(len(outcomes), failed=failed)
+
+
+def _score(run: _Run, progress: Progress) -> None:
+    chunks = _chunks(run)
+    if not chunks:
+        return
+    config = WorkerConfig(
+        out_dir=str(run.opts.out),
+        rules_dirs=tuple(str(d) for d in run.opts.rules_dirs),
+        roster_path=str(run.opts.roster) if run.opts.roster else None,
+        input_format=run.opts.input_format,
+    )
+    if _jobs(run.opts) == 1:
+        worker = Worker(config, run.opts.analyzer_factory)
+        for chunk in chunks:
+            _record(run, worker.run(chunk), progress)
+        return
+    _score_pool(run, chunks, config, progress)
+
+
+def _pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessPoolExecutor:
+    # fork: workers start fast and inherit the parent's imports (never spaCy: the parent
+    # does not load it); elsewhere the platform default.
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                               initializer=init_pool_worker, initargs=(config, factory))
+
+
+def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
+                progress: Progress) -> None:
+    """Keep a few chunks in flight per worker; survive dead workers; stop cleanly on Ctrl-C.
+
+    A killed worker breaks the whole pool: every chunk still in flight is then retried
+    one file at a time in a fresh pool, and a file in flight when a pool breaks twice
+    is recorded as "worker died" (it is most likely what kills it).
+    """
+    jobs = _jobs(run.opts)
+    queue: list[list[FileTask]] = list(reversed(chunks))  # pop() takes the first chunk
+    breaks: dict[str, int] = {}  # path -> pools broken while it was in flight
+    restarts = 0
+    careful = False  # after a break: single files, one per worker
+    while queue:
+        pool = _pool(jobs, config, run.opts.analyzer_factory)
+        in_flight: dict[Future[list[Outcome]], list[FileTask]] = {}
+        broken = False
+        try:
+            while (queue or in_flight) and not broken:
+                window = jobs if careful else jobs * 2
+                while queue and len(in_flight) < window:
+                    chunk = queue.pop()
+                    in_flight[pool.submit(run_pool_chunk, chunk)] = chunk
+                done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
+                progress.render()
+                broken = _collect(run, done, in_flight, progress)
+            if broken:  # let every future settle: some may have finished just before
+                done, _ = wait(in_flight)
+                _collect(run, done, in_flight, progress)
+        except KeyboardInterrupt:
+            _stop(pool, in_flight, run, progress)
+            raise
+        except BaseException:
+            _kill(pool)
+            raise
+        if not broken:
+            pool.shutdown(wait=True)
+            return
+        pool.shutdown(wait=False, cancel_futures=True)
+        restarts += 1
+        retry: list[list[FileTask]] = []
+        for t in (t for chunk in in_flight.values() for t in chunk):
+            breaks[t.path] = breaks.get(t.path, 0) + 1
+            if breaks[t.path] >= 2 or restarts > MAX_POOL_RESTARTS:
+                run.fail(t.path, "worker", "worker died while analysing this file "
+                         "(killed, or out of memory)")
+                progress.advance(failed=1)
+            else:
+                retry.append([t])
+        if retry:
+            progress.note(f"a worker died; retrying {len(retry)} file(s) one at a time")
+        careful = True
+        if restarts > MAX_POOL_RESTARTS:
+            for chunk in queue:
+                for t in chunk:
+                    run.fail(t.path, "worker", "not analysed: workers kept dying")
+                    progress.advance(failed=1)
+            queue.clear()
+        queue.extend(reversed(retry))
+
+
+def _collect(run: _Run, done: set[Future[list[Outcome]]],
+             in_flight: dict[Future[list[Outcome]], list[FileTask]], progress: Progress) -> bool:
+    """Record finished chunks; leave those lost to a broken pool in ``in_flight``."""
+    broken = False
+    for fut in done:
+        chunk = in_flight[fut]
+        try:
+            outcomes = fut.result()
+        except BrokenProcessPool:
+            broken = True
+            continue
+        except Exception as err:  # noqa: BLE001 - e.g. a result that fails to pickle
+            outcomes = [Outcome(t.path, t.key, stage="worker",
+                                reason=f"{type(err).__name__}: {err}") for t in chunk]
+        del in_flight[fut]
+        _record(run, outcomes, progress)
+    return broken
+
+
+def _stop(pool: ProcessPoolExecutor, in_flight: dict[Future[list[Outcome]], list[FileTask]],
+          run: _Run, progress: Progress) -> None:
+    """Ctrl-C: finish the chunks already running (a second Ctrl-C stops at once)."""
+    for fut in in_flight:
+        fut.cancel()
+    running = {f: c for f, c in in_flight.items() if not f.cancelled()}
+    if running:
+        progress.note(f"interrupted: finishing {len(running)} running chunk(s); "
+                      "Ctrl-C again to stop now")
+    try:
+        for fut, _chunk in running.items():
+            try:
+                _record(run, fut.result(), progress)
+            except (BrokenProcessPool, Exception):  # noqa: BLE001 - re-run will redo them
+                pass
+        pool.shutdown(wait=True, cancel_futures=True)
+    except KeyboardInterrupt:
+        _kill(pool)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+    for p in procs:
+        try:
+            p.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+# --- outputs ----------------------------------------------------------------------------
+
+def _rows(run: _Run) -> Iterator[dict[str, Any]]:
+    """calls.csv rows in discovery order, read back from the manifest one at a time."""
+    for item in run.items:
+        entry = run.store.get(item.key)
+        if entry is None or not (Path(run.opts.out) / item.report_rel).is_file():
+            continue
+        result = entry["result"]
+        row = {
+            **result,
+            "file": item.path,
+            "date": item.date,
+            "date_source": item.date_source,
+            "account": item.account,
+            "report": item.report_rel,
+        }
+        for code in FLAG_CODES:
+            row[code] = int((result.get("flags") or {}).get(code, 0))
+        yield row
+
+
+def _finish(run: _Run, interrupted: bool) -> BatchResult:
+    out = Path(run.opts.out)
+    team = TeamStats()
+    scored_paths: set[str] = set()
+    with atomic_open(out / "calls.csv") as csv_fh, atomic_open(out / "calls.jsonl") as jl_fh:
+        writer = RowWriter(CALL_COLUMNS, csv_fh, jl_fh)
+        for row in _rows(run):
+            writer.write(row)
+            team.add(row)
+            scored_paths.add(row["file"])
+    if interrupted:
+        for item in run.items:
+            if item.path not in scored_paths and item.path not in run.error_paths:
+                run.errors.append({"file": item.path, "stage": "interrupted",
+                                   "reason": "not analysed: the run was interrupted; "
+                                             "re-run the same command to finish"})
+    atomic_write_text(out / "errors.csv", csv_text(ERROR_COLUMNS, run.errors))
+    atomic_write_text(out / "skipped.csv", csv_text(SKIPPED_COLUMNS, run.skipped))
+    atomic_write_text(out / "csms.csv", csv_text(CSM_COLUMNS, team.csm_rows()))
+    failed = sum(1 for e in run.errors if e["stage"] != "interrupted")
+    atomic_write_text(
+        out / "summary.md",
+        render_summary(team, failed=failed, skipped=len(run.skipped), resumed=run.resumed,
+                       interrupted=interrupted),
+    )
+    return BatchResult(
+        scored=writer.count,
+        resumed=run.resumed,
+        failed=failed,
+        skipped=len(run.skipped),
+        interrupted=interrupted,
+        words=run.words,
+        analysed=run.analysed,
+    )
+
+
+def main_message(result: BatchResult, out: Path) -> str:
+    """The lines the CLI prints when the run ends."""
+    parts = [f"scored {result.scored} call{'s' if result.scored != 1 else ''}"]
+    if result.resumed:
+        parts.append(f"{result.resumed} reused from an earlier run")
+    if result.failed:
+        parts.append(f"{result.failed} failed (see {out / 'errors.csv'})")
+    if result.skipped:
+        parts.append(f"{result.skipped} skipped (see {out / 'skipped.csv'})")
+    text = "; ".join(parts) + f"\nsummary: {out / 'summary.md'}"
+    if result.interrupted:
+        text = "interrupted: " + text + "\nre-run the same command to finish"
+    return text

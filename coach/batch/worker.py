@@ -1,0 +1,341 @@
+"""The work done per chunk of files, in a pool worker or in-process (``--jobs 1``).
+
+Each worker builds ONE ``Analyzer`` (spaCy pipeline and matchers) in its initializer and
+reuses it for every chunk; a chunk's calls go through ``analyze_many`` so spaCy can
+``pipe`` several calls at once. The worker writes each call's JSON report itself
+(atomically) and sends back only a compact result: the parent never receives, pickles
+or holds a whole ``Report``.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.batch.outputs import atomic_write_text
+from coach.errors import CoachError, InputError, RoleError
+
+QUOTE_MAX = 160
+MOMENTS_MAX = 24  # flags kept per call for the summary's links
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One call to score: where it is, where its report goes, what the sidecar says."""
+
+    path: str
+    report_rel: str  # e.g. "reports/alice__call.vtt.json", relative to --out
+    key: str
+    csm: tuple[str, ...] = ()
+    internal: tuple[str, ...] = ()
+    call_type: str | None = None
+    sidecar: str | None = None  # the sidecar's file name, for role_sources
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    out_dir: str
+    rules_dirs: tuple[str, ...] = ()
+    roster_path: str | None = None
+    input_format: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What comes back for one file: a compact result, or the stage and reason it failed."""
+
+    path: str
+    key: str
+    result: dict[str, Any] | None = None
+    stage: str | None = None
+    reason: str | None = None
+    fatal: bool = False  # the analyzer itself could not be built: stop the run
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+AnalyzerFactory = Callable[[Sequence[Path]], Any]
+
+
+def default_analyzer_factory(rules_dirs: Sequence[Path]) -> Any:
+    from coach.analysis import Analyzer
+
+    return Analyzer(rules_dirs)
+
+
+@dataclass
+class Worker:
+    """Reads, assigns roles, analyses and writes reports for chunks of files."""
+
+    config: WorkerConfig
+    factory: AnalyzerFactory = default_analyzer_factory
+    analyzer: Any = None
+    roster: Any = None
+    init_error: str | None = None
+    _ready: bool = field(default=False, repr=False)
+
+    def setup(self) -> None:
+        """Build the analyzer and load the roster once; remember a failure to report it."""
+        if self._ready:
+            return
+        self._ready = True
+        try:
+            if self.config.roster_path:
+                from coach.roster import Roster
+
+                self.roster = Roster.load(Path(self.config.roster_path))
+            self.analyzer = self.factory([Path(d) for d in self.config.rules_dirs])
+        except CoachError as err:
+            self.init_error = str(err)
+        except Exception as err:  # noqa: BLE001 - reported once, as a fatal outcome
+            self.init_error = f"cannot build the analyzer: {type(err).__name__}: {err}"
+
+    def run(self, tasks: Sequence[FileTask]) -> list[Outcome]:
+        self.setup()
+        if self.init_error is not None:
+            return [Outcome(t.path, t.key, stage="worker", reason=self.init_error, fatal=True)
+                    for t in tasks]
+        outcomes: dict[int, Outcome] = {}
+        ready: list[tuple[int, FileTask, Any, str]] = []  # (index, task, transcript, csm_source)
+        for i, task in enumerate(tasks):
+            try:
+                transcript = _read(task.path, self.config.input_format)
+            except InputError as err:
+                outcomes[i] = _fail(task, "read", _reason(err, task.path))
+                continue
+            except Exception as err:  # noqa: BLE001 - one bad file must not stop the chunk
+                outcomes[i] = _fail(task, "read", f"unexpected {type(err).__name__}: {err}")
+                continue
+            try:
+                transcript, source = decide_roles(transcript, task, self.roster)
+            except (RoleError, InputError) as err:
+                outcomes[i] = _fail(task, "roles", _reason(err, task.path))
+                continue
+            except Exception as err:  # noqa: BLE001
+                outcomes[i] = _fail(task, "roles", f"unexpected {type(err).__name__}: {err}")
+                continue
+            ready.append((i, task, transcript, source))
+        for (i, task, transcript, source), report in zip(
+            ready, self._analyze([r[2] for r in ready], [r[1].call_type for r in ready]),
+            strict=True,
+        ):
+            if isinstance(report, BaseException):
+                outcomes[i] = _fail(task, "analyze", _reason(report, task.path))
+                continue
+            try:
+                self._write_report(task, report)
+                outcomes[i] = Outcome(task.path, task.key,
+                                      result=compact(report, transcript, source, task))
+            except Exception as err:  # noqa: BLE001
+                outcomes[i] = _fail(task, "analyze", f"cannot write the report: {err}")
+        return [outcomes[i] for i in range(len(tasks))]
+
+    def _analyze(self, transcripts: list[Any], call_types: list[str | None]) -> list[Any]:
+        """All calls at once (spaCy pipes them); on a failure, one by one to find the culprit."""
+        if not transcripts:
+            return []
+        many = getattr(self.analyzer, "analyze_many", None)
+        if many is not None and len(transcripts) > 1:
+            try:
+                return list(many(transcripts, call_types=call_types))
+            except Exception:  # noqa: BLE001 - fall through to per-call analysis
+                pass
+        results: list[Any] = []
+        for t, ct in zip(transcripts, call_types, strict=True):
+            try:
+                results.append(self.analyzer.analyze(t, call_type=ct))
+            except Exception as err:  # noqa: BLE001
+                results.append(err)
+        return results
+
+    def _write_report(self, task: FileTask, report: Any) -> None:
+        atomic_write_text(Path(self.config.out_dir) / task.report_rel, report_json(report))
+
+
+def report_json(report: Any) -> str:
+    """The same JSON as ``coach analyze --format json`` when the renderer exists."""
+    try:
+        from coach.render import render
+    except ImportError:
+        render = None
+    if render is not None:
+        try:
+            return render(report, "json")
+        except Exception:  # noqa: BLE001 - fall back to the model's own dump
+            pass
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def _read(path: str, input_format: str | None) -> Any:
+    from coach.readers import read_transcript
+
+    return read_transcript(Path(path), input_format=input_format)
+
+
+def _fail(task: FileTask, stage: str, reason: str) -> Outcome:
+    return Outcome(task.path, task.key, stage=stage, reason=reason)
+
+
+def _reason(err: BaseException, path: str) -> str:
+    """The error message without the file name the errors.csv row already shows."""
+    reason = getattr(err, "reason", None)
+    if isinstance(err, InputError) and reason:
+        where = []
+        if err.line is not None:
+            where.append(f"line {err.line}")
+        if err.field:
+            where.append(f"field {err.field}")
+        return f"{', '.join(where)}: {reason}" if where else str(reason)
+    text = str(err) or type(err).__name__
+    for prefix in (f"{path}: ", f"{Path(path).name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    if not isinstance(err, CoachError):
+        text = f"{type(err).__name__}: {text}"
+    return text
+
+
+# --- roles: roster, then sidecar, then detection -------------------------------------
+
+def decide_roles(transcript: Any, task: FileTask, roster: Any) -> tuple[Any, str]:
+    """Assign roles and say where the CSM came from: roster, sidecar, format or detected.
+
+    The roster wins when one of its CSMs speaks in the call; otherwise the sidecar's
+    ``csm``; otherwise the roles module's own means (the format, e.g. ``AGENT``, or
+    detection from self-introductions). Colleagues the sidecar lists as internal are
+    internal whichever way the CSM was found.
+    """
+    from coach.roles import assign_roles
+
+    if roster is not None:
+        try:
+            t = assign_roles(transcript, roster=roster, require_csm=False)
+        except RoleError:
+            t = None
+        if t is not None and _csm_source(t) == "roster":
+            return _sidecar_internal(t, task), "roster"
+    if task.csm:
+        try:
+            t = assign_roles(transcript, csm=list(task.csm), roster=roster, require_csm=True)
+        except RoleError as err:
+            raise RoleError(f"the sidecar names CSM {', '.join(task.csm)!s}: {err}") from err
+        for label, how in list(t.role_sources.items()):
+            if how.startswith("--csm"):
+                t.role_sources[label] = f"sidecar {task.sidecar or ''}".strip()
+        if not any(turn.role == "csm" for turn in t.turns):
+            raise RoleError(
+                f"the sidecar names CSM {', '.join(task.csm)} but no speaker matches "
+                f"(speakers: {', '.join(transcript.speakers)})"
+            )
+        return _sidecar_internal(t, task), "sidecar"
+    t = assign_roles(transcript, roster=roster, require_csm=True)
+    return _sidecar_internal(t, task), _csm_source(t) or "detected"
+
+
+def _csm_source(t: Any) -> str | None:
+    """How the CSM speaker(s) of ``t`` were decided, in batch terms."""
+    sources = [t.role_sources.get(s, "") for s in t.speakers if t.role_of(s) == "csm"]
+    if not sources:
+        return None
+    how = sources[0].lower()
+    if how.startswith("roster"):
+        return "roster"
+    if how.startswith("--csm"):
+        return "sidecar"
+    if how.startswith("format"):
+        return "format"
+    return "detected"
+
+
+def _sidecar_internal(t: Any, task: FileTask) -> Any:
+    if not task.internal:
+        return t
+    wanted = {n.casefold() for n in task.internal}
+    for turn in t.turns:
+        if turn.speaker.casefold() in wanted and turn.role != "csm":
+            turn.role = "internal"
+            t.role_sources[turn.speaker] = f"sidecar {task.sidecar or ''}".strip()
+    return t
+
+
+# --- the compact result ---------------------------------------------------------------
+
+def _short(text: str | None, limit: int = QUOTE_MAX) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def compact(report: Any, transcript: Any, csm_source: str, task: FileTask) -> dict[str, Any]:
+    """Everything calls.csv, csms.csv and summary.md need from one report, and no more."""
+    speakers_roles: dict[str, str] = dict(report.source.speakers) or {
+        s: transcript.role_of(s) for s in transcript.speakers
+    }
+    csms = [s for s, r in speakers_roles.items() if r == "csm"]
+    m = report.metrics
+    ct = report.call_type
+    flags = Counter(f.code for f in report.flags)
+    interruptions = list(m.interruptions)
+    moments = [
+        {
+            "code": f.code,
+            "severity": f.severity,
+            "at": f.at,
+            "quote": _short(f.quote),
+            "message": _short(f.message, 240),
+            "suggestion": _short(f.suggestion, 240),
+        }
+        for f in report.flags[:MOMENTS_MAX]
+    ]
+    findings = [
+        fi.rule or fi.theme for fi in report.findings if fi.kind == "improvement"
+    ]
+    strengths = [fi.rule or fi.theme for fi in report.findings if fi.kind == "strength"]
+    return {
+        "csm": "; ".join(csms),
+        "csms": csms,
+        "csm_source": csm_source,
+        "call_type": ct.label,
+        "call_type_confidence": round(float(ct.confidence), 3),
+        "call_type_source": "sidecar" if (task.call_type or ct.overridden) else "detected",
+        "escalation": bool(report.sequence.applicable or ct.label == "escalation"),
+        "duration_s": round(float(m.duration or report.source.duration or 0.0), 1),
+        "csm_talk_ratio": None if m.csm_talk_ratio is None else round(m.csm_talk_ratio, 4),
+        "talk_ratio_band": [float(x) for x in ct.expected_talk_ratio],
+        "interruptions": len(interruptions),
+        "csm_interruptions": sum(
+            1 for it in interruptions if speakers_roles.get(it.by) == "csm"
+        ),
+        "score": report.score,
+        "flags": dict(flags),
+        "format": report.source.format,
+        "report": task.report_rel,
+        "moments": moments,
+        "findings": findings,
+        "strengths": strengths,
+        "words": sum(len(turn.text.split()) for turn in transcript.turns),
+    }
+
+
+# --- pool plumbing ------------------------------------------------------------------------
+
+_WORKER: Worker | None = None
+
+
+def init_pool_worker(config: WorkerConfig, factory: AnalyzerFactory) -> None:
+    """Pool initializer: build this process's one analyzer; Ctrl-C is the parent's to handle."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent
+    _WORKER = Worker(config, factory)
+    _WORKER.setup()
+
+
+def run_pool_chunk(tasks: Sequence[FileTask]) -> list[Outcome]:
+    assert _WORKER is not None, "init_pool_worker was not run"
+    return _WORKER.run(tasks)

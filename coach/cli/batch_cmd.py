@@ -1,0 +1,83 @@
+"""`coach batch`: score a folder of calls into CSVs, per-call reports and a summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from coach.models import FORMATS
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output directory (created; re-using it resumes an earlier run).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The team's CSMs and internal colleagues by name.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores; 1 runs in-process).")
+@click.option("--since", type=_DATE, default=None, metavar="DATE",
+              help="Only calls on or after DATE (YYYY-MM-DD).")
+@click.option("--until", type=_DATE, default=None, metavar="DATE",
+              help="Only calls on or before DATE (YYYY-MM-DD).")
+@click.option("--rules", "rules_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of the team's own rules, on top of the shipped ones (repeatable).")
+@click.option("--input-format", type=click.Choice(FORMATS), default=None, metavar="NAME",
+              help="Read every file as NAME instead of detecting it: " + ", ".join(FORMATS) + ".")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr (default: only when stderr is a terminal).")
+def batch(paths: tuple[Path, ...], out: Path, roster: Path | None, jobs: int | None,
+          since: dt.datetime | None, until: dt.datetime | None, rules_dirs: tuple[Path, ...],
+          input_format: str | None, progress: bool | None) -> None:
+    """Score every call under PATH... into --out.
+
+    \b
+    Writes calls.csv and calls.jsonl (one row per call), reports/ (one JSON report per
+    call), csms.csv (per CSM), summary.md (read this first), errors.csv and skipped.csv.
+    Who the CSM is: the roster, else the file's sidecar <file>.meta.json, else detection.
+    Re-running with the same --out skips calls whose content and rules are unchanged.
+
+    \b
+    Exit codes: 0 every call scored, 1 some files failed (the rest are written),
+    2 usage error, 130 interrupted (re-run to finish).
+    """
+    from coach.batch import BatchOptions, main_message, run_batch
+    from coach.errors import CoachError
+
+    if since and until and since > until:
+        raise click.UsageError("--since is after --until")
+    opts = BatchOptions(
+        paths=list(paths),
+        out=out,
+        roster=roster,
+        jobs=jobs or os.cpu_count() or 1,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        rules_dirs=list(rules_dirs),
+        input_format=input_format,
+        progress=progress,
+    )
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _terminate)  # `kill` stops as cleanly as Ctrl-C
+    try:
+        result = run_batch(opts)
+    except CoachError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(main_message(result, out), err=result.interrupted)
+    sys.exit(result.exit_code)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
