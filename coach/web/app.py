@@ -1,0 +1,393 @@
+"""`coach serve`: a small local web app where a CSM drops a transcript and reads the report.
+
+Flask because it is small, well kept, and its test client lets the whole app be
+tested without a server. The app keeps nothing on disk: an upload is read from memory
+(`read_bytes`) and forgotten, unless `storage` names a folder to keep uploads and
+reports in. The analyzer (spaCy pipeline and matchers) is built once, on first use.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import Flask, Response, request, url_for
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.utils import secure_filename
+
+from coach.errors import CoachError, InputError, RoleError
+from coach.models import FORMATS, Transcript
+from coach.render.html import _SCRIPT_HASH as REPORT_JS_HASH
+from coach.render.html import render_html
+from coach.report import FLAG_CODES, Report
+from coach.web import pages
+
+TOKEN_HEADER = "X-Coach-Token"
+PENDING_MAX = 32
+PENDING_TTL = 3600.0  # seconds a speaker-picker choice stays open
+
+
+class AnalyzerLike(Protocol):
+    def analyze(self, transcript: Transcript, *, call_type: str | None = None) -> Report: ...
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse to listen beyond this machine without an access token."""
+    if not is_loopback(host) and not token:
+        raise CoachError(
+            f"refusing to listen on {host}: other machines could reach the page. "
+            "Give an access token with --token TOKEN (then open the page with ?token=TOKEN), "
+            "or keep the default --host 127.0.0.1.")
+
+
+@dataclass
+class _Pending:
+    transcript: Transcript
+    name: str
+    stored: str | None = None
+    created: float = field(default_factory=time.monotonic)
+
+
+class _State:
+    """Per-app state: the lazily built analyzer and uploads waiting for a speaker choice."""
+
+    def __init__(self, *, analyzer: AnalyzerLike | None, rules_dirs: Sequence[Path],
+                 roster_path: Path | None) -> None:
+        self._analyzer = analyzer
+        self._rules_dirs = tuple(rules_dirs)
+        self._roster_path = roster_path
+        self._roster: Any = None
+        self._lock = threading.Lock()
+        self.pending: OrderedDict[str, _Pending] = OrderedDict()
+        self._pending_lock = threading.Lock()
+
+    def analyzer(self) -> AnalyzerLike:
+        with self._lock:
+            if self._analyzer is None:
+                from coach.analysis import Analyzer
+
+                self._analyzer = Analyzer(rules_dirs=self._rules_dirs)
+            return self._analyzer
+
+    def roster(self) -> Any:
+        if self._roster_path is None:
+            return None
+        with self._lock:
+            if self._roster is None:
+                from coach.roster import Roster
+
+                self._roster = Roster.load(self._roster_path)
+            return self._roster
+
+    def park(self, transcript: Transcript, name: str, stored: str | None) -> str:
+        key = secrets.token_urlsafe(16)
+        with self._pending_lock:
+            self._expire()
+            self.pending[key] = _Pending(transcript, name, stored)
+            while len(self.pending) > PENDING_MAX:
+                self.pending.popitem(last=False)
+        return key
+
+    def take(self, key: str) -> _Pending | None:
+        with self._pending_lock:
+            self._expire()
+            return self.pending.get(key)
+
+    def drop(self, key: str) -> None:
+        with self._pending_lock:
+            self.pending.pop(key, None)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for k in [k for k, p in self.pending.items() if now - p.created > PENDING_TTL]:
+            del self.pending[k]
+
+
+def read_upload(data: bytes, *, name: str, input_format: str | None) -> Transcript:
+    """Read an uploaded file from memory: nothing is written to disk."""
+    from coach.readers import read_bytes
+
+    return read_bytes(data, name=name, input_format=input_format)
+
+
+def assign(transcript: Transcript, *, csm: Sequence[str], roster: Any) -> Transcript:
+    from coach.roles import assign_roles
+
+    return assign_roles(transcript, csm=csm, roster=roster, require_csm=True)
+
+
+def _speakers(transcript: Transcript) -> list[dict[str, Any]]:
+    """Each speaker with how much they said and their first words, to recognise yourself."""
+    out: dict[str, dict[str, Any]] = {}
+    for t in transcript.turns:
+        sp = out.setdefault(t.speaker, {"name": t.speaker, "turns": 0, "seconds": 0.0,
+                                        "sample": ""})
+        sp["turns"] += 1
+        sp["seconds"] += t.duration
+        if not sp["sample"] and len(t.text.split()) >= 4:
+            sp["sample"] = t.text if len(t.text) <= 120 else t.text[:117] + "…"
+    for sp in out.values():
+        if not sp["sample"]:
+            sp["sample"] = next((t.text for t in transcript.turns
+                                 if t.speaker == sp["name"] and t.text), "")[:120]
+    return list(out.values())
+
+
+def create_app(*, storage: Path | str | None = None, token: str | None = None,
+               batch_dir: Path | str | None = None, max_upload_mb: float = 20.0,
+               rules_dirs: Sequence[Path] = (), roster: Path | str | None = None,
+               analyzer: AnalyzerLike | None = None) -> Flask:
+    """The upload page as a Flask app.
+
+    `analyzer` is any object with ``analyze(transcript) -> Report`` (tests pass a fake);
+    by default a `coach.analysis.Analyzer` is built on the first upload and reused.
+    """
+    app = Flask("coach.web")
+    app.config["MAX_CONTENT_LENGTH"] = int(max_upload_mb * 1024 * 1024)
+    storage_dir = Path(storage) if storage else None
+    batch = Path(batch_dir) if batch_dir else None
+    state = _State(analyzer=analyzer, rules_dirs=[Path(p) for p in rules_dirs],
+                   roster_path=Path(roster) if roster else None)
+    app.extensions["coach"] = state
+    max_label = f"{max_upload_mb:g} MB"
+    csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+           f"script-src 'sha256-{REPORT_JS_HASH}' 'sha256-{pages.UPLOAD_JS_HASH}'; "
+           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+    def u(endpoint: str, **values: Any) -> str:
+        if token:
+            values["token"] = token
+        return url_for(endpoint, **values)
+
+    def nav() -> list[tuple[str, str]]:
+        links = [(u("upload"), "Analyse a call")]
+        if batch is not None:
+            links.append((u("batch_list"), "Batch results"))
+        return links
+
+    def html(body: str, status: int = 200) -> Response:
+        return Response(body, status=status, mimetype="text/html")
+
+    def fail(title: str, message: str, status: int, detail: str = "") -> Response:
+        return html(pages.message_page(title, message, detail=detail, nav=nav()), status)
+
+    @app.before_request
+    def _require_token() -> Response | None:
+        if not token:
+            return None
+        given = request.args.get("token") or request.headers.get(TOKEN_HEADER) or ""
+        auth = request.headers.get("Authorization", "")
+        if not given and auth.lower().startswith("bearer "):
+            given = auth[7:].strip()
+        if given and hmac.compare_digest(given.encode(), token.encode()):
+            return None
+        return html(pages.message_page(
+            "Access token needed",
+            "This page needs its access token: open it with ?token=… in the address "
+            f"(or send the {TOKEN_HEADER} header)."), 403)
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers.setdefault("Content-Security-Policy", csp)
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_big(err: RequestEntityTooLarge) -> Response:
+        return fail("File too large",
+                    f"The file is larger than the {max_label} upload limit.", 413,
+                    "A transcript is usually well under 1 MB: check that you picked the "
+                    "transcript, not the recording.")
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> Response:
+        return fail(err.name, err.description or err.name, err.code or 500)
+
+    @app.get("/")
+    def upload() -> Response:
+        note = ("Uploads and reports are kept in the storage folder."
+                if storage_dir is not None else
+                "Nothing you upload is kept: the file is read in memory and forgotten "
+                "after the report.")
+        return html(pages.upload_page(action=u("analyze"), max_bytes=app.config[
+            "MAX_CONTENT_LENGTH"], max_label=max_label, storage_note=note,
+            nav=nav()[1:]))
+
+    def report_page(report: Report, transcript: Transcript | None) -> Response:
+        return html(render_html(report, transcript, links=nav()))
+
+    def finish(transcript: Transcript, csm: Sequence[str], name: str,
+               stored: str | None) -> Response:
+        """Roles, then analysis, then the report; the speaker picker when no CSM is found."""
+        try:
+            tr = assign(transcript, csm=csm, roster=state.roster())
+        except RoleError as err:
+            key = state.park(transcript, name, stored)
+            return html(pages.picker_page(action=u("pick_speaker"), pending_id=key,
+                                          message=str(err), speakers=_speakers(transcript),
+                                          nav=nav()))
+        report = state.analyzer().analyze(tr)
+        if storage_dir is not None and stored:
+            _store(storage_dir / f"{stored}.report.json",
+                   report.model_dump_json(indent=2).encode())
+        return report_page(report, tr)
+
+    @app.post("/analyze")
+    def analyze() -> Response:
+        upload_file = request.files.get("file")
+        if upload_file is None or not upload_file.filename:
+            return fail("No file", "Choose a transcript file to analyse.", 400)
+        name = Path(upload_file.filename.replace("\\", "/")).name or "upload"
+        data = upload_file.read()
+        fmt = request.form.get("input_format") or None
+        if fmt is not None and fmt not in FORMATS:
+            return fail("Unknown format", f"{name}: unknown format {fmt!r}", 400)
+        csm = [c.strip() for c in request.form.get("csm", "").split(",") if c.strip()]
+        stored = None
+        if storage_dir is not None:
+            stored = _stamp_name(name)
+            _store(storage_dir / stored, data)
+        try:
+            transcript = read_upload(data, name=name, input_format=fmt)
+            return finish(transcript, csm, name, stored)
+        except InputError as err:
+            return fail("This file could not be read", str(err), 400)
+        except CoachError as err:
+            return fail("This call could not be analysed", str(err), 400)
+
+    @app.post("/analyze/speaker")
+    def pick_speaker() -> Response:
+        key = request.form.get("pending", "")
+        speaker = request.form.get("speaker", "")
+        pending = state.take(key)
+        if pending is None:
+            return fail("Upload expired", "This upload is no longer here: please upload the "
+                        "file again.", 410)
+        if speaker not in pending.transcript.speakers:
+            return fail("Unknown speaker", f"{pending.name}: no speaker {speaker!r} in this "
+                        "call.", 400)
+        try:
+            resp = finish(pending.transcript, [speaker], pending.name, pending.stored)
+        except CoachError as err:
+            return fail("This call could not be analysed", str(err), 400)
+        state.drop(key)
+        return resp
+
+    @app.get("/batch")
+    def batch_list() -> Response:
+        if batch is None:
+            return fail("No batch folder", "Start coach serve with --batch-dir DIR to browse "
+                        "the results of coach batch --out DIR.", 404)
+        rows = _batch_rows(batch)
+        for r in rows:
+            if r.get("report_name"):
+                r["href"] = u("batch_report", name=r["report_name"])
+        summary_path = batch / "summary.md"
+        summary = (summary_path.read_text(encoding="utf-8", errors="replace")
+                   if summary_path.is_file() else None)
+        return html(pages.batch_page(folder=str(batch), rows=rows, summary=summary,
+                                     nav=nav()))
+
+    @app.get("/batch/reports/<name>")
+    def batch_report(name: str) -> Response:
+        if batch is None:
+            return fail("No batch folder", "Start coach serve with --batch-dir DIR.", 404)
+        reports = (batch / "reports").resolve()
+        path = (reports / name).resolve()
+        if path.parent != reports or path.suffix != ".json" or not path.is_file():
+            return fail("No such report", f"reports/{name}: not found", 404)
+        try:
+            report = Report.model_validate_json(path.read_bytes())
+        except ValueError as err:
+            first = str(err).splitlines()[0] if str(err) else "invalid JSON"
+            return fail("Not a coach report", f"reports/{name}: {first}", 400)
+        return report_page(report, _batch_transcript(batch, report))
+
+    return app
+
+
+def _batch_rows(batch: Path) -> list[dict[str, Any]]:
+    """Calls from calls.jsonl (or, without it, the report files themselves)."""
+    rows: list[dict[str, Any]] = []
+    reports = batch / "reports"
+    jsonl = batch / "calls.jsonl"
+    if jsonl.is_file():
+        for line in jsonl.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(obj, dict):
+                continue
+            rep = str(obj.get("report") or "")
+            rep_name = Path(rep).name if rep else ""
+            flags = obj.get("flags") if isinstance(obj.get("flags"), dict) else {
+                c: obj.get(c) for c in FLAG_CODES}
+            ratio = obj.get("csm_talk_ratio")
+            rows.append({
+                "file": str(obj.get("file") or rep_name or "?"),
+                "date": obj.get("date"),
+                "csm": obj.get("csm"),
+                "call_type": obj.get("call_type"),
+                "duration": obj.get("duration_s") if isinstance(
+                    obj.get("duration_s"), int | float) else None,
+                "talk_ratio": ratio if isinstance(ratio, int | float) else None,
+                "score": obj.get("score"),
+                "flags": [c for c, v in flags.items() if v],
+                "report_name": rep_name if rep_name and (reports / rep_name).is_file() else "",
+            })
+    elif reports.is_dir():
+        for p in sorted(reports.glob("*.json")):
+            rows.append({"file": p.stem, "report_name": p.name, "flags": []})
+    return rows
+
+
+def _batch_transcript(batch: Path, report: Report) -> Transcript | None:
+    """The call's transcript when its file is still where the batch read it."""
+    if not report.source.path:
+        return None
+    src = Path(report.source.path)
+    for cand in ([src] if src.is_absolute() else [batch / src, batch.parent / src, src]):
+        if cand.is_file():
+            try:
+                from coach.readers import read_transcript
+
+                tr = read_transcript(cand, input_format=report.source.format)
+            except (CoachError, OSError, ImportError, ValueError):
+                return None
+            roles = report.source.speakers
+            return tr.model_copy(update={"turns": [
+                t.model_copy(update={"role": roles.get(t.speaker, t.role)}) for t in tr.turns]})
+    return None
+
+
+def _stamp_name(name: str) -> str:
+    """A unique, safe file name for a kept upload: time, random part, cleaned name."""
+    clean = secure_filename(name) or "upload"
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}-{clean}"
+
+
+def _store(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -1,0 +1,206 @@
+"""The upload page's own pages (upload form, speaker picker, errors, batch list).
+
+Plain Python strings rather than a template engine: there are five small pages, and
+keeping them next to `e()` makes it obvious that every value is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from coach.models import FORMATS
+from coach.render.html import e, stamp
+
+UPLOAD_JS = """
+(function () {
+  var form = document.getElementById('upload'), input = document.getElementById('file');
+  var zone = document.getElementById('drop'), name = document.getElementById('file-name');
+  var msg = document.getElementById('client-msg'), btn = document.getElementById('go');
+  if (!form || !input || !zone) return;
+  var max = parseInt(form.getAttribute('data-max-bytes'), 10);
+  function show() {
+    var f = input.files && input.files[0];
+    name.textContent = f ? f.name : '';
+    msg.textContent = '';
+    zone.classList.toggle('has-file', !!f);
+    if (f && max && f.size > max) {
+      msg.textContent = 'This file is larger than the ' + form.getAttribute('data-max-label') +
+        ' upload limit.';
+    }
+  }
+  input.addEventListener('change', show);
+  ['dragenter', 'dragover'].forEach(function (ev) {
+    zone.addEventListener(ev, function (x) { x.preventDefault(); zone.classList.add('over'); });
+  });
+  ['dragleave', 'drop'].forEach(function (ev) {
+    zone.addEventListener(ev, function (x) { x.preventDefault(); zone.classList.remove('over'); });
+  });
+  zone.addEventListener('drop', function (x) {
+    if (x.dataTransfer && x.dataTransfer.files.length) {
+      input.files = x.dataTransfer.files; show();
+    }
+  });
+  form.addEventListener('submit', function (x) {
+    var f = input.files && input.files[0];
+    if (f && max && f.size > max) { x.preventDefault(); show(); return; }
+    btn.disabled = true; btn.textContent = 'Analysing…';
+  });
+})();
+"""
+UPLOAD_JS_HASH = base64.b64encode(hashlib.sha256(UPLOAD_JS.encode()).digest()).decode()
+
+CSS = """
+* { box-sizing:border-box; }
+body { margin:0; background:#f6f7f9; color:#1d2433;
+  font:15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+main { max-width:760px; margin:0 auto; padding:24px 16px; }
+nav { display:flex; gap:16px; flex-wrap:wrap; font-size:14px; margin-bottom:14px; }
+a { color:#2f6fde; }
+h1 { font-size:24px; margin:0 0 4px; }
+.card { background:#fff; border:1px solid #dde1e8; border-radius:10px; padding:18px;
+  margin:0 0 14px; }
+.muted { color:#5b6475; }
+.drop { display:block; border:2px dashed #aab3c2; border-radius:10px; padding:28px 16px;
+  text-align:center; cursor:pointer; background:#fafbfc; }
+.drop.over, .drop:focus-within { border-color:#2f6fde; background:#eef4ff; }
+.drop.has-file { border-style:solid; border-color:#1f8a4c; }
+.drop b { font-size:17px; }
+.drop input[type=file] { display:block; margin:12px auto 0; max-width:100%; }
+#file-name { font-weight:600; overflow-wrap:anywhere; }
+label.field { display:block; margin:14px 0 4px; font-weight:600; }
+input[type=text], select { width:100%; font:inherit; padding:8px 10px; border:1px solid #c5ccd8;
+  border-radius:6px; background:#fff; }
+button { font:inherit; font-weight:600; margin-top:16px; padding:9px 22px; border:0;
+  border-radius:6px; background:#2f6fde; color:#fff; cursor:pointer; }
+button:disabled { background:#8aa9e6; cursor:progress; }
+.err { color:#8e2020; background:#fdf0f0; border:1px solid #efc3c3; border-radius:6px;
+  padding:10px 12px; font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  font-size:14px; overflow-wrap:anywhere; white-space:pre-wrap; }
+#client-msg { color:#8e2020; font-weight:600; min-height:1.5em; margin:8px 0 0; }
+.speakers label { display:flex; gap:10px; align-items:flex-start; padding:8px 10px;
+  border:1px solid #dde1e8; border-radius:6px; margin:6px 0; cursor:pointer; }
+.speakers label:hover { background:#f3f6fb; }
+.speakers small { display:block; color:#5b6475; overflow-wrap:anywhere; }
+table { border-collapse:collapse; width:100%; font-size:14px; }
+th, td { text-align:left; padding:6px 8px; border-bottom:1px solid #dde1e8; vertical-align:top; }
+th { font-size:12px; text-transform:uppercase; color:#5b6475; }
+td.num { text-align:right; font-variant-numeric:tabular-nums; }
+.scroll { overflow-x:auto; }
+.flagcodes { font-size:12px; color:#8c4308; }
+pre.summary { white-space:pre-wrap; overflow-wrap:anywhere; font-size:13px; background:#fafbfc;
+  border:1px solid #dde1e8; border-radius:6px; padding:10px; }
+@media (max-width:640px) { main { padding:12px 8px; } .card { padding:12px; } }
+"""
+
+
+def page(title: str, body: str, *, nav: Sequence[tuple[str, str]] = (),
+         script: str = "") -> str:
+    """A whole page around `body` (already escaped HTML)."""
+    links = "".join(f'<a href="{e(h)}">{e(label)}</a>' for h, label in nav)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
+        f"<title>{e(title)}</title><style>{CSS}</style></head><body><main>"
+        + (f"<nav>{links}</nav>" if links else "")
+        + body
+        + "</main>"
+        + (f"<script>{script}</script>" if script else "")
+        + "</body></html>\n"
+    )
+
+
+def upload_page(*, action: str, max_bytes: int, max_label: str, storage_note: str,
+                nav: Sequence[tuple[str, str]] = ()) -> str:
+    options = '<option value="">detect from the content</option>' + "".join(
+        f'<option value="{e(f)}">{e(f)}</option>' for f in FORMATS)
+    body = f"""
+<h1>How did the call go?</h1>
+<p class="muted">Drop the transcript of a customer call and get a coaching report: what
+went well, what to try next time, with the moments to look at.</p>
+<form class="card" id="upload" method="post" action="{e(action)}" enctype="multipart/form-data"
+ data-max-bytes="{max_bytes}" data-max-label="{e(max_label)}">
+ <label class="drop" id="drop" for="file">
+  <b>Drop a transcript here</b><br><span class="muted">or choose a file</span>
+  <input type="file" id="file" name="file" required>
+  <span id="file-name"></span>
+ </label>
+ <p id="client-msg" role="alert"></p>
+ <p class="muted" style="font-size:13px;margin:0">Teams or Zoom VTT, SRT, text notes, Otter,
+ coach JSON, Amazon Transcribe, WhisperX, Deepgram, AssemblyAI exports. Up to {e(max_label)}.</p>
+ <label class="field" for="csm">I am the CSM (optional)</label>
+ <input type="text" id="csm" name="csm" autocomplete="name"
+  placeholder="your name as the transcript writes it">
+ <label class="field" for="input_format">Format</label>
+ <select id="input_format" name="input_format">{options}</select>
+ <button type="submit" id="go">Analyse</button>
+</form>
+<p class="muted" style="font-size:13px">{e(storage_note)}</p>
+"""
+    return page("coach: upload a call", body, nav=nav, script=UPLOAD_JS)
+
+
+def picker_page(*, action: str, pending_id: str, message: str,
+                speakers: Sequence[dict[str, Any]], nav: Sequence[tuple[str, str]] = ()) -> str:
+    rows = []
+    for i, sp in enumerate(speakers):
+        sample = sp.get("sample") or ""
+        turns = int(sp.get("turns", 0))
+        rows.append(
+            f'<label><input type="radio" name="speaker" value="{e(sp["name"])}" '
+            f'{"checked " if i == 0 else ""}required><span><b>{e(sp["name"])}</b>'
+            f'<small>{turns} turn{"" if turns == 1 else "s"} · '
+            f'{e(stamp(sp.get("seconds", 0)))} of speech'
+            f'</small><small>“{e(sample)}”</small></span></label>')
+    body = f"""
+<h1>Who is the CSM on this call?</h1>
+<div class="card">
+<p class="muted">{e(message)}</p>
+<form method="post" action="{e(action)}">
+ <input type="hidden" name="pending" value="{e(pending_id)}">
+ <div class="speakers">{"".join(rows)}</div>
+ <button type="submit" id="go">Analyse as this CSM</button>
+</form>
+</div>
+"""
+    return page("coach: who is the CSM?", body, nav=nav)
+
+
+def message_page(title: str, message: str, *, detail: str = "",
+                 nav: Sequence[tuple[str, str]] = ()) -> str:
+    body = (f'<h1>{e(title)}</h1><div class="card"><p class="err" id="error">{e(message)}</p>'
+            + (f'<p class="muted">{e(detail)}</p>' if detail else "") + "</div>")
+    return page(f"coach: {title}", body, nav=nav)
+
+
+def batch_page(*, folder: str, rows: Sequence[dict[str, Any]], summary: str | None,
+               nav: Sequence[tuple[str, str]] = ()) -> str:
+    if rows:
+        trs = []
+        for r in rows:
+            name = (f'<a href="{e(r["href"])}">{e(r["file"])}</a>' if r.get("href")
+                    else e(r["file"]))
+            flags = ", ".join(r.get("flags", []))
+            ratio = r.get("talk_ratio")
+            trs.append(
+                f"<tr><td>{name}"
+                + (f'<div class="flagcodes">{e(flags)}</div>' if flags else "")
+                + f"</td><td>{e(r.get('date') or '')}</td><td>{e(r.get('csm') or '')}</td>"
+                f"<td>{e(r.get('call_type') or '')}</td>"
+                f'<td class="num">{e(stamp(r["duration"]) if r.get("duration") else "")}</td>'
+                f'<td class="num">{"" if ratio is None else f"{round(ratio * 100)} %"}</td>'
+                f'<td class="num">{e("" if r.get("score") is None else r["score"])}</td></tr>')
+        table = ('<div class="scroll"><table><thead><tr><th>Call</th><th>Date</th><th>CSM</th>'
+                 '<th>Type</th><th>Length</th><th>CSM talk</th><th>Score</th></tr></thead>'
+                 f'<tbody>{"".join(trs)}</tbody></table></div>')
+    else:
+        table = '<p class="muted">No scored calls in this folder yet.</p>'
+    summ = (f'<div class="card"><h2 style="font-size:18px;margin:0 0 8px">Summary</h2>'
+            f'<pre class="summary">{e(summary)}</pre></div>') if summary else ""
+    body = (f"<h1>Batch results</h1><p class=\"muted\">{e(folder)} · {len(rows)} calls</p>"
+            f'{summ}<div class="card">{table}</div>')
+    return page("coach: batch results", body, nav=nav)

@@ -1,0 +1,326 @@
+"""`coach serve` through Flask's test client: upload, limits, errors, picker, token, batch."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from report_factory import make_report
+
+import coach.web.app as web
+from coach.cli.main import cli
+from coach.errors import CoachError, InputError, RoleError
+from coach.models import Transcript
+from coach.readers import read_bytes
+from coach.report import Report
+from coach.web import check_bind, create_app, is_loopback
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:06.000
+<v Robin Hale>Hi Casey, thanks for making time today, I know it has been a rough week.</v>
+
+00:00:06.500 --> 00:00:20.000
+<v Casey Moreau>It has. The export failed again and our team lost a day.</v>
+
+00:00:20.500 --> 00:00:30.000
+<v Robin Hale>I hear you, that is not the experience you should get. Let me own this.</v>
+"""
+# Plain-text notes keep markup-looking text as words: it must come out as text.
+HOSTILE_TXT = """[00:00:01] Robin Hale: Hi Casey, thanks for making time today, rough week.
+[00:00:06] Casey Moreau: The export failed <script>alert(1)</script> "><img src=x onerror=alert(2)>
+[00:00:20] Robin Hale: I hear you, that is not the experience you should get.
+"""
+# Nobody introduces themselves: the CSM cannot be detected. A hostile speaker label too.
+EVIL = '"><img src=x onerror=alert(1)>'
+NEUTRAL_JSON = json.dumps({"turns": [
+    {"speaker": "Speaker One", "start": 1.0, "end": 5.0,
+     "text": "Shall we start with the numbers from last month?"},
+    {"speaker": EVIL, "start": 5.5, "end": 9.0,
+     "text": "<b>Sure</b>, the numbers look fine to me."},
+]})
+
+
+def _fake_assign(transcript: Transcript, *, csm, roster) -> Transcript:
+    """Stand-in for coach.roles.assign_roles: the named speaker is the CSM, else RoleError."""
+    names = {c.casefold() for c in csm}
+    if not any(s.casefold() in names for s in transcript.speakers):
+        raise RoleError("cannot tell which speaker is the CSM; speakers: "
+                        + ", ".join(transcript.speakers) + ". Name one with --csm NAME.")
+    return transcript.model_copy(update={"turns": [
+        t.model_copy(update={"role": "csm" if t.speaker.casefold() in names else "customer"})
+        for t in transcript.turns]})
+
+
+class FakeAnalyzer:
+    """Builds the hand-made report for whatever transcript it is given."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def analyze(self, transcript: Transcript, *, call_type: str | None = None) -> Report:
+        self.calls += 1
+        rep = make_report(transcript)
+        rep.source.path = transcript.source_path
+        return rep
+
+
+@pytest.fixture(autouse=True)
+def roles(monkeypatch):
+    """Until coach.roles lands, decide roles with the stand-in above."""
+    try:
+        import coach.roles  # noqa: F401
+    except ImportError:
+        monkeypatch.setattr(web, "assign", _fake_assign)
+
+
+@pytest.fixture()
+def analyzer() -> FakeAnalyzer:
+    return FakeAnalyzer()
+
+
+def upload(client, data: str | bytes, name: str = "call.vtt", url: str = "/analyze", **form):
+    raw = data.encode() if isinstance(data, str) else data
+    return client.post(url, data={"file": (io.BytesIO(raw), name), **form},
+                        content_type="multipart/form-data")
+
+
+def test_upload_page_has_a_form_and_no_remote_assets(analyzer):
+    client = create_app(analyzer=analyzer).test_client()
+    resp = client.get("/")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert 'enctype="multipart/form-data"' in page and 'name="file"' in page
+    assert 'name="csm"' in page
+    assert "http://" not in page and "https://" not in page
+    assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+
+
+def test_upload_ok_shows_the_report_and_keeps_nothing(analyzer, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    client = create_app(analyzer=analyzer).test_client()
+    resp = upload(client, VTT, csm="Robin Hale")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200, page
+    assert "Coaching report" in page and "Escalation" in page
+    assert 'id="transcript"' in page and "Robin Hale" in page
+    assert "the export failed again" in page.lower()
+    assert analyzer.calls == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_hostile_transcript_text_arrives_escaped(analyzer):
+    client = create_app(analyzer=analyzer).test_client()
+    resp = upload(client, HOSTILE_TXT, name="notes.txt", csm="Robin Hale")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200, page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page and "<img" not in page
+
+
+def test_storage_keeps_upload_and_report(analyzer, tmp_path):
+    store = tmp_path / "kept"
+    client = create_app(analyzer=analyzer, storage=store).test_client()
+    assert upload(client, VTT, name="../../escape me.vtt", csm="Robin Hale").status_code == 200
+    files = sorted(p.name for p in store.iterdir())
+    assert len(files) == 2
+    upload_name = next(f for f in files if not f.endswith(".report.json"))
+    assert upload_name.endswith("escape_me.vtt") and "/" not in upload_name
+    assert (store / upload_name).read_text() == VTT
+    Report.model_validate_json((store / (upload_name + ".report.json")).read_text())
+
+
+def test_too_big_gets_a_clear_413(analyzer):
+    client = create_app(analyzer=analyzer, max_upload_mb=0.001).test_client()
+    resp = upload(client, VTT + "x" * 4000)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 413
+    assert "larger than the 0.001 MB upload limit" in page
+    assert analyzer.calls == 0
+
+
+@pytest.mark.parametrize("data", [
+    b"\x00\x01\x02 not a transcript",
+    b"WEBVTT\n\n00:00:01.000 --> later\n<v A>hi</v>\n",
+    b"",
+])
+def test_bad_file_shows_the_cli_error_line(analyzer, data):
+    with pytest.raises(InputError) as err:
+        read_bytes(data, name="broken.vtt")
+    client = create_app(analyzer=analyzer).test_client()
+    resp = upload(client, data, name="broken.vtt")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert web.pages.e(str(err.value)) in page
+    assert analyzer.calls == 0
+
+
+def test_no_file_chosen(analyzer):
+    client = create_app(analyzer=analyzer).test_client()
+    resp = client.post("/analyze", data={}, content_type="multipart/form-data")
+    assert resp.status_code == 400
+    assert "Choose a transcript file" in resp.get_data(as_text=True)
+
+
+def test_unknown_format_is_refused(analyzer):
+    client = create_app(analyzer=analyzer).test_client()
+    resp = upload(client, VTT, input_format="<nope>")
+    assert resp.status_code == 400
+    assert "unknown format" in resp.get_data(as_text=True)
+
+
+def test_speaker_picker_when_the_csm_is_unknown(analyzer):
+    app = create_app(analyzer=analyzer)
+    client = app.test_client()
+    resp = upload(client, NEUTRAL_JSON, name="neutral.json")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Who is the CSM" in page
+    assert 'value="Speaker One"' in page
+    assert 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in page
+    assert "<img" not in page
+    assert "<b>Sure</b>" not in page and "&lt;b&gt;Sure&lt;/b&gt;" in page
+    assert analyzer.calls == 0
+    key = page.split('name="pending" value="', 1)[1].split('"', 1)[0]
+
+    bad = client.post("/analyze/speaker", data={"pending": key, "speaker": "Nobody"})
+    assert bad.status_code == 400 and "no speaker" in bad.get_data(as_text=True)
+
+    resp = client.post("/analyze/speaker", data={"pending": key, "speaker": "Speaker One"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Coaching report" in page
+    assert analyzer.calls == 1
+    # the choice is used once; a replay says the upload is gone
+    again = client.post("/analyze/speaker", data={"pending": key, "speaker": "Speaker One"})
+    assert again.status_code == 410
+
+
+def test_named_csm_that_is_not_a_speaker_gets_the_picker(analyzer):
+    client = create_app(analyzer=analyzer).test_client()
+    page = upload(client, NEUTRAL_JSON, name="n.json", csm="Someone Else").get_data(as_text=True)
+    assert "Who is the CSM" in page and 'value="Speaker One"' in page
+
+
+def test_analysis_error_is_one_line_on_the_page():
+    class Broken:
+        def analyze(self, transcript, *, call_type=None):
+            raise CoachError("rules/x.yaml: rule 'y': field 'pattern' is missing")
+
+    client = create_app(analyzer=Broken()).test_client()
+    resp = upload(client, VTT, csm="Robin Hale")
+    assert resp.status_code == 400
+    assert "rule &#x27;y&#x27;: field &#x27;pattern&#x27; is missing" in resp.get_data(as_text=True)
+
+
+def test_token_required_on_every_request(analyzer):
+    client = create_app(analyzer=analyzer, token="s3cret").test_client()
+    assert client.get("/").status_code == 403
+    assert client.get("/?token=wrong").status_code == 403
+    assert upload(client, VTT, csm="Robin Hale").status_code == 403
+    assert analyzer.calls == 0
+    ok = client.get("/?token=s3cret")
+    assert ok.status_code == 200
+    assert 'action="/analyze?token=s3cret"' in ok.get_data(as_text=True)
+    assert client.get("/", headers={"X-Coach-Token": "s3cret"}).status_code == 200
+    assert client.get("/", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    resp = upload(client, VTT, url="/analyze?token=s3cret", csm="Robin Hale")
+    assert resp.status_code == 200 and analyzer.calls == 1
+
+
+def test_bind_rules():
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "localhost"):
+        assert is_loopback(host)
+        check_bind(host, None)
+    for host in ("0.0.0.0", "192.168.1.5", "::", "example.org"):
+        assert not is_loopback(host)
+        with pytest.raises(CoachError, match="--token"):
+            check_bind(host, None)
+        check_bind(host, "tok")
+
+
+def test_serve_refuses_public_host_without_token():
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"], env={"COACH_TOKEN": ""})
+    assert result.exit_code == 2
+    assert "refusing to listen on 0.0.0.0" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_analyzer_is_built_once_and_lazily(monkeypatch):
+    built: list[object] = []
+
+    class CountingAnalyzer(FakeAnalyzer):
+        def __init__(self, rules_dirs=()) -> None:
+            super().__init__()
+            built.append(rules_dirs)
+
+    monkeypatch.setitem(sys.modules, "coach.analysis",
+                        types.SimpleNamespace(Analyzer=CountingAnalyzer))
+    client = create_app(rules_dirs=[Path("team-rules")]).test_client()
+    assert built == []
+    for _ in range(3):
+        assert upload(client, VTT, csm="Robin Hale").status_code == 200
+    assert built == [(Path("team-rules"),)]
+
+
+def _batch_dir(tmp_path: Path) -> Path:
+    out = tmp_path / "week"
+    (out / "reports").mkdir(parents=True)
+    rep = make_report()
+    (out / "reports" / "alice__outage.vtt.json").write_text(rep.model_dump_json())
+    (out / "reports" / "broken.json").write_text("{not json")
+    rows = [
+        {"file": "alice/outage.vtt", "date": "2024-05-06", "csm": "Alice <b>Ng</b>",
+         "call_type": "escalation", "duration_s": 326.0, "csm_talk_ratio": 0.47,
+         "interruptions": 1, "score": 64, "acknowledgment-gap": 1, "jargon": 0,
+         "report": "reports/alice__outage.vtt.json"},
+        {"file": "bob/missing.vtt", "csm": "Bob", "call_type": "qbr", "score": 80,
+         "report": "reports/bob__missing.vtt.json"},
+    ]
+    (out / "calls.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (out / "summary.md").write_text("# The week\n\n- Alice: <script>x</script> acknowledge first\n")
+    return out
+
+
+def test_batch_browse(analyzer, tmp_path):
+    out = _batch_dir(tmp_path)
+    client = create_app(analyzer=analyzer, batch_dir=out).test_client()
+    page = client.get("/batch").get_data(as_text=True)
+    assert "alice/outage.vtt" in page and "bob/missing.vtt" in page
+    assert "Alice &lt;b&gt;Ng&lt;/b&gt;" in page
+    assert "acknowledgment-gap" in page and "jargon" not in page.split("<tbody>")[1]
+    assert "&lt;script&gt;x&lt;/script&gt;" in page  # summary shown as text
+    assert 'href="/batch/reports/alice__outage.vtt.json"' in page
+    assert "/batch/reports/bob__missing.vtt.json" not in page  # no report file, no link
+    resp = client.get("/batch/reports/alice__outage.vtt.json")
+    report_page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "Coaching report" in report_page and "Acknowledgment gap" in report_page
+    assert client.get("/batch/reports/broken.json").status_code == 400
+    assert client.get("/batch/reports/nothere.json").status_code == 404
+    assert client.get("/batch/reports/..%2Fcalls.jsonl").status_code == 404
+    assert client.get("/batch/reports/%2E%2E%2Fsummary.md").status_code == 404
+
+
+def test_batch_browse_shows_the_transcript_when_the_file_is_there(analyzer, tmp_path):
+    out = _batch_dir(tmp_path)
+    call = tmp_path / "week" / "calls" / "outage.vtt"
+    call.parent.mkdir()
+    call.write_text(VTT)
+    rep = make_report()
+    rep.source.path = os.fspath(call)
+    rep.source.format = "teams-vtt"
+    (out / "reports" / "alice__outage.vtt.json").write_text(rep.model_dump_json())
+    client = create_app(analyzer=analyzer, batch_dir=out).test_client()
+    page = client.get("/batch/reports/alice__outage.vtt.json").get_data(as_text=True)
+    assert 'id="transcript"' in page and "Robin Hale" in page
+
+
+def test_batch_without_folder_is_404(analyzer):
+    client = create_app(analyzer=analyzer).test_client()
+    assert client.get("/batch").status_code == 404
