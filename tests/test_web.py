@@ -15,7 +15,7 @@ from report_factory import make_report
 
 import coach.web.app as web
 from coach.cli.main import cli
-from coach.errors import CoachError, InputError, RoleError
+from coach.errors import CoachError, InputError
 from coach.models import Transcript
 from coach.readers import read_bytes
 from coach.report import Report
@@ -47,17 +47,6 @@ NEUTRAL_JSON = json.dumps({"turns": [
 ]})
 
 
-def _fake_assign(transcript: Transcript, *, csm, roster) -> Transcript:
-    """Stand-in for coach.roles.assign_roles: the named speaker is the CSM, else RoleError."""
-    names = {c.casefold() for c in csm}
-    if not any(s.casefold() in names for s in transcript.speakers):
-        raise RoleError("cannot tell which speaker is the CSM; speakers: "
-                        + ", ".join(transcript.speakers) + ". Name one with --csm NAME.")
-    return transcript.model_copy(update={"turns": [
-        t.model_copy(update={"role": "csm" if t.speaker.casefold() in names else "customer"})
-        for t in transcript.turns]})
-
-
 class FakeAnalyzer:
     """Builds the hand-made report for whatever transcript it is given."""
 
@@ -69,15 +58,6 @@ class FakeAnalyzer:
         rep = make_report(transcript)
         rep.source.path = transcript.source_path
         return rep
-
-
-@pytest.fixture(autouse=True)
-def roles(monkeypatch):
-    """Until coach.roles lands, decide roles with the stand-in above."""
-    try:
-        import coach.roles  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(web, "assign", _fake_assign)
 
 
 @pytest.fixture()
