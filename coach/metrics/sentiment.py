@@ -92,10 +92,10 @@ def sentiment_trend(quarters: list[SentimentQuarter], settings: TimingSettings) 
 
     n/a when fewer than two quarters have customer speech.
     """
-    have = [q for q in quarters if q.compound is not None]
+    have = [q.compound for q in quarters if q.compound is not None]
     if len(have) < 2:
         return "n/a"
-    delta = have[-1].compound - have[0].compound  # type: ignore[operator]
+    delta = have[-1] - have[0]
     if delta >= settings.sentiment_trend_threshold:
         return "improved"
     if delta <= -settings.sentiment_trend_threshold:
