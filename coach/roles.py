@@ -203,14 +203,15 @@ def _apply_csm_names(names: list[str], speakers: list[str], roles: dict[str, str
         exact = [s for s in speakers if s.casefold() == name.casefold()]
         found = exact or [s for s in speakers if name_matches(name, s)]
         if len(found) > 1:
-            raise RoleError(f"--csm {name!r} matches several speakers "
+            raise RoleError(f"{_where(transcript)}--csm {name!r} matches several speakers "
                             f"({', '.join(repr(s) for s in found)}); give the full label")
         if not found:
             unmatched.append(name)
             continue
         roles[found[0]], sources[found[0]] = "csm", f"--csm {name}"
     if len(unmatched) == len(names):
-        raise RoleError(f"--csm {', '.join(repr(n) for n in unmatched)} matches no speaker; "
+        raise RoleError(f"{_where(transcript)}--csm {', '.join(repr(n) for n in unmatched)} "
+                        f"matches no speaker; "
                         f"speakers are {_speaker_list(transcript)}")
 
 
@@ -307,9 +308,14 @@ def _detect(transcript: Transcript, speakers: list[str], roles: dict[str, str],
             sources[spk] = f"detected: introduced by {by} as a colleague"
 
 
+def _where(transcript: Transcript) -> str:
+    return f"{transcript.source_path}: " if transcript.source_path else ""
+
+
 def undecided_message(transcript: Transcript) -> str:
-    return ("cannot decide which speaker is the CSM; name one with --csm NAME (or give "
-            f"--roster FILE). Speakers: {_speaker_list(transcript, with_words=True)}")
+    return (f"{_where(transcript)}cannot decide which speaker is the CSM; name one with "
+            f"--csm NAME (or give --roster FILE). Speakers: "
+            f"{_speaker_list(transcript, with_words=True)}")
 
 
 def _speaker_list(transcript: Transcript, *, with_words: bool = False) -> str:

@@ -168,7 +168,9 @@ def _run(fmt: str, src: Source) -> Transcript:
         if src.warnings:
             t.warnings = list(src.warnings) + list(t.warnings)
         return t
-    if src.text.lstrip()[:1] in "{[" and fmt in _JSON_FORMATS:
+    if fmt in _JSON_FORMATS:
+        if src.text.lstrip()[:1] not in "{[":
+            raise src.error(f"not JSON, but {fmt} is a JSON format", line=1)
         src.json()  # parse errors name the line before any reader looks at fields
     return READERS[fmt].load()(src)
 
@@ -194,7 +196,8 @@ def _detect(src: Source) -> str:
         data = src.json()
         fmt = sniff_json(data)
         if fmt is None:
-            raise src.error(f"{describe_unknown_json(data)}; expected one of "
+            why, known_tool = describe_unknown_json(data)
+            raise src.error(why if known_tool else f"{why}; expected a transcript from one of "
                             f"{', '.join(sorted(_JSON_FORMATS))}")
         return fmt
 

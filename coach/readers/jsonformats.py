@@ -536,23 +536,23 @@ def sniff_json(data: Any) -> str | None:
     return None
 
 
-def describe_unknown_json(data: Any) -> str:
-    """Why a JSON document is not a transcript coach reads, naming the tool if known."""
+def describe_unknown_json(data: Any) -> tuple[str, bool]:
+    """Why a JSON document is not a transcript coach reads, and whether the tool is known."""
     if isinstance(data, dict):
         if isinstance(data.get("monologues"), list):
             return ("this looks like a Rev.ai transcript (monologues), which coach does not "
-                    "read; export it from Rev as .srt or .vtt with speaker names")
+                    "read; export it from Rev as .srt or .vtt with speaker names"), True
         if isinstance(data.get("entries"), list) and any(
                 isinstance(e, dict) and "start_timestamp_usec" in e for e in data["entries"][:5]):
             return ("this looks like a Google Contact Center AI conversation (entries), which "
                     "coach does not read; convert it to coach-json (turns with speaker, start, "
-                    "end, text)")
+                    "end, text)"), True
         if isinstance(data.get("results"), list) and (
                 str(data.get("format", "")).startswith("2.") or data.get("message") ==
                 "AddTranscript"):
             return ("this looks like a Speechmatics json-v2 transcript, which coach does not "
-                    "read; export it as .srt with speaker names or convert it to coach-json")
+                    "read; export it as .srt with speaker names or convert it to coach-json"), True
         keys = ", ".join(list(data)[:8]) or "none"
-        return f"JSON of an unknown shape (top-level keys: {keys})"
-    return f"JSON of an unknown shape (top level is {_kind(data)}, expected an object)"
+        return f"JSON of an unknown shape (top-level keys: {keys})", False
+    return f"JSON of an unknown shape (top level is {_kind(data)}, expected an object)", False
 
