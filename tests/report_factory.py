@@ -279,3 +279,17 @@ def make_minimal_report() -> Report:
                         csm_talk_ratio_na="no CSM speech found",
                         interruptions_na="start times only"),
     )
+
+
+class FakeAnalyzer:
+    """Stands in for `coach.analysis.Analyzer`: the hand-made report for any transcript."""
+
+    def __init__(self, rules_dirs: object = ()) -> None:
+        self.calls = 0
+
+    def analyze(self, transcript: Transcript, *, call_type: str | None = None) -> Report:
+        self.calls += 1
+        rep = make_report(transcript)
+        rep.source.path = transcript.source_path
+        rep.source.format = transcript.format
+        return rep

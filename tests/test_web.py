@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from report_factory import make_report
+from report_factory import FakeAnalyzer, make_report
 
 import coach.web.app as web
 from coach.cli.main import cli
 from coach.errors import CoachError, InputError
-from coach.models import Transcript
 from coach.readers import read_bytes
 from coach.report import Report
 from coach.web import check_bind, create_app, is_loopback
@@ -45,19 +44,6 @@ NEUTRAL_JSON = json.dumps({"turns": [
     {"speaker": EVIL, "start": 5.5, "end": 9.0,
      "text": "<b>Sure</b>, the numbers look fine to me."},
 ]})
-
-
-class FakeAnalyzer:
-    """Builds the hand-made report for whatever transcript it is given."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def analyze(self, transcript: Transcript, *, call_type: str | None = None) -> Report:
-        self.calls += 1
-        rep = make_report(transcript)
-        rep.source.path = transcript.source_path
-        return rep
 
 
 @pytest.fixture()

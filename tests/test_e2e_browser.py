@@ -1,0 +1,194 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright.
+
+Starts `coach serve`'s app on a free loopback port, uploads a transcript the way a CSM
+would, and checks what a person sees. Skips (with the reason) where chromium or
+playwright is missing; `.ci/run` installs both.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from report_factory import FakeAnalyzer, make_report, make_transcript
+
+from coach.render.html import render_html
+from coach.web import create_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures" / "teams-vtt" / "escalation_outage.vtt"
+
+# Used only while fixtures/teams-vtt/escalation_outage.vtt does not exist.
+FALLBACK_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:07.000
+<v Robin Hale>Hi Casey, thanks for joining. I'm Robin, your customer success manager.</v>
+
+00:00:07.500 --> 00:00:40.000
+<v Casey Moreau>This is the third outage this month. Our drivers could not load routes all morning and two of our biggest customers are threatening to leave. This is unacceptable.</v>
+
+00:00:38.000 --> 00:00:52.000
+<v Robin Hale>So what happened is the ingestion pipeline had a hotfix rollback during the migration.</v>
+
+00:00:52.500 --> 00:01:05.000
+<v Casey Moreau>I don't care about the pipeline, I care about my drivers.</v>
+
+00:01:05.500 --> 00:01:25.000
+<v Robin Hale>You're right, and I'm sorry. I can hear how much this hurt your team. I'll own this until it's fixed, and you'll have an update from me by 4pm today.</v>
+"""
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("playwright") is None or not Path(CHROMIUM).exists(),
+    reason="needs playwright (pip) and Debian's chromium at /usr/bin/chromium "
+           "(.ci/run installs both)")
+
+
+def _analyzer() -> FakeAnalyzer | None:
+    """The real analysis once it exists (None: create_app builds it), else the stand-in."""
+    return None if importlib.util.find_spec("coach.analysis") else FakeAnalyzer()
+
+
+@pytest.fixture()
+def server() -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    app = create_app(analyzer=_analyzer())
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@pytest.fixture()
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _page(browser, width: int = 1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, errors
+
+
+def _transcript_file(tmp_path: Path) -> tuple[Path, str]:
+    if FIXTURE.is_file():
+        return FIXTURE, ""
+    path = tmp_path / "escalation_outage.vtt"
+    path.write_text(FALLBACK_VTT, encoding="utf-8")
+    return path, "Robin Hale"
+
+
+def test_upload_a_call_and_read_the_report(server, browser, tmp_path):
+    page, errors = _page(browser)
+    path, csm = _transcript_file(tmp_path)
+    page.goto(server + "/")
+    assert page.get_by_role("heading", name="How did the call go?").is_visible()
+    page.set_input_files("#file", str(path))
+    assert page.locator("#file-name").inner_text() == path.name  # our script ran
+    if csm:
+        page.fill("#csm", csm)
+    page.click("#go")
+    page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
+    if page.locator("h1:has-text('Who is the CSM')").count():  # detection failed: pick one
+        page.click("#go")
+        page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
+
+    # what a person sees
+    assert page.locator(".ct-label").inner_text().strip() in (
+        "Escalation", "QBR / business review", "Onboarding", "Renewal", "Check-in",
+        "Training", "Discovery")
+    assert page.locator("#signals").is_visible()
+    assert page.locator("#timeline .bar").count() > 0
+    flags = page.locator("#flags .item")
+    findings = page.locator("#findings .item")
+    assert flags.count() > 0 and flags.first.is_visible()
+    assert findings.count() > 0 and findings.first.is_visible()
+    assert page.locator("#transcript .turn").count() >= 5
+    assert path.name in page.locator(".source").inner_text()
+
+    # a finding marker on the timeline jumps to its moment in the transcript
+    marker = page.locator("#timeline a.mk.strength, #timeline a.mk.improvement").first
+    href = marker.get_attribute("href") or ""
+    assert href.startswith("#t=")
+    marker.click()
+    page.wait_for_function("location.hash.startsWith('#t=')")
+    current = page.locator("#transcript .turn.current")
+    current.wait_for(timeout=5_000)
+    assert current.count() == 1
+    assert current.is_visible() and current.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "report-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1"), \
+        "the report scrolls sideways on a phone"
+    assert errors == []
+
+
+def test_picker_in_the_browser(server, browser, tmp_path):
+    path = tmp_path / "neutral.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Speaker One>Shall we look at "
+                    "the numbers from last month?</v>\n\n00:00:05.500 --> 00:00:09.000\n"
+                    "<v Speaker Two>Sure, the numbers look fine to me.</v>\n", encoding="utf-8")
+    page, errors = _page(browser)
+    page.goto(server + "/")
+    page.set_input_files("#file", str(path))
+    page.click("#go")
+    page.wait_for_selector("h1:has-text('Who is the CSM')")
+    page.check("input[value='Speaker Two']")
+    page.click("#go")
+    page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
+    assert page.locator("#transcript").is_visible()
+    assert errors == []
+
+
+def test_bad_file_and_too_big_in_the_browser(server, browser, tmp_path):
+    bad = tmp_path / "broken.vtt"
+    bad.write_text("WEBVTT\n\n00:00:01.000 --> soon\n<v A>hi</v>\n", encoding="utf-8")
+    page, _ = _page(browser)
+    page.goto(server + "/")
+    page.set_input_files("#file", str(bad))
+    page.click("#go")
+    page.wait_for_selector("#error")
+    assert page.locator("#error").inner_text().startswith("broken.vtt:3:")
+
+    big = tmp_path / "big.vtt"
+    big.write_bytes(b"WEBVTT\n\n" + b"x" * (21 * 1024 * 1024))
+    page.goto(server + "/")
+    page.set_input_files("#file", str(big))
+    assert "larger than the 20 MB upload limit" in page.locator("#client-msg").inner_text()
+    page.click("#go")  # refused in the page, nothing sent
+    assert page.url.endswith("/")
+
+
+def test_standalone_file_jumps_to_the_second_in_the_hash(browser, tmp_path):
+    out = tmp_path / "report.html"
+    out.write_text(render_html(make_report(), make_transcript()), encoding="utf-8")
+    page, errors = _page(browser)
+    page.goto(out.as_uri() + "#t=150")  # inside the customer's turn 135.5-170
+    current = page.locator(".turn.current")
+    current.wait_for(timeout=5_000)
+    assert current.get_attribute("data-start") == "135.500"
+    assert errors == []
