@@ -213,6 +213,7 @@ footer { color:var(--muted); font-size:12px; text-align:center; padding:6px 0 20
   section, header.report { padding:12px; border-radius:8px; }
   .tl-label { flex-basis:78px; }
   .axis { margin-left:78px; }
+  .axis span:nth-child(even) { display:none; }
   .turn { grid-template-columns: 1fr; }
   .turn .tnotes { grid-column:1; }
   .score { width:84px; height:84px; }
@@ -593,14 +594,16 @@ def _signals(p: _Page) -> str:
             f'<div class="signals">{"".join(cards)}</div>{table}</section>')
 
 
-def _lane(label: str, markers: list[tuple[float, str]], levels: int = 3) -> str:
+def _lane(label: str, markers: list[tuple[float, str]], levels: int = 3,
+          gap: float = 3.5) -> str:
+    """One row of markers; markers closer than `gap` percent go on a lower level."""
     if not markers:
         return ""
     last = [-100.0] * levels
     placed = []
     used_levels = 1
     for x, html_ in sorted(markers, key=lambda it: it[0]):
-        lvl = next((i for i in range(levels) if x - last[i] >= 2.6), 0)
+        lvl = next((i for i in range(levels) if x - last[i] >= gap), 0)
         last[lvl] = x
         used_levels = max(used_levels, lvl + 1)
         placed.append(html_.replace("__TOP__", f"{4 + lvl * 20}px"))
@@ -684,7 +687,7 @@ def _timeline(p: _Page) -> str:
                           f'style="left:{p.pos(s.at):.2f}%;top:__TOP__">'
                           f"{e(STEP_SHORT.get(s.step, s.step))}</a>"))
     lanes = (_lane("Findings", finds) + _lane("Flags", flags) + _lane("Interruptions", inter)
-             + _lane("Sequence", steps))
+             + _lane("Sequence", steps, gap=7.0))
     if not rows and not lanes:
         return ""
     legend = []
@@ -705,7 +708,8 @@ def _timeline(p: _Page) -> str:
             if p.tr is not None else "Click a marker to see the finding.")
     return (f'<section id="timeline" class="timeline"><h2>Timeline</h2>'
             f'{"".join(rows)}{lanes}{_axis(p.duration)}'
-            f'<div class="legend">{"".join(legend)}<span>{hint}</span></div></section>')
+            f'<div class="legend">{"".join(legend)}<span class="no-print">{hint}</span></div>'
+            "</section>")
 
 
 def _sequence(p: _Page) -> str:
