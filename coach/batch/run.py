@@ -290,25 +290,29 @@ def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
                 progress: Progress) -> None:
     """Keep a few chunks in flight per worker; survive dead workers; stop cleanly on Ctrl-C.
 
-    A killed worker breaks the whole pool: every chunk still in flight is then retried
-    one file at a time in a fresh pool, and a file in flight when a pool breaks twice
-    is recorded as "worker died" (it is most likely what kills it).
+    A killed worker breaks the whole pool, and every chunk in flight fails with it. Those
+    files are retried in a fresh pool one at a time, alone, so a second break names the
+    file that kills its worker: it is recorded as "worker died" and the run goes on.
     """
     jobs = _jobs(run.opts)
     queue: list[list[FileTask]] = list(reversed(chunks))  # pop() takes the first chunk
+    suspects: list[list[FileTask]] = []  # single files retried alone after a break
     breaks: dict[str, int] = {}  # path -> pools broken while it was in flight
     restarts = 0
-    careful = False  # after a break: single files, one per worker
-    while queue:
+    while queue or suspects:
         pool = _pool(jobs, config, run.opts.analyzer_factory)
         in_flight: dict[Future[list[Outcome]], list[FileTask]] = {}
         broken = False
         try:
-            while (queue or in_flight) and not broken:
-                window = jobs if careful else jobs * 2
-                while queue and len(in_flight) < window:
-                    chunk = queue.pop()
-                    in_flight[pool.submit(run_pool_chunk, chunk)] = chunk
+            while (queue or suspects or in_flight) and not broken:
+                if suspects:
+                    if not in_flight:
+                        chunk = suspects.pop()
+                        in_flight[pool.submit(run_pool_chunk, chunk)] = chunk
+                else:
+                    while queue and len(in_flight) < jobs * 2:
+                        chunk = queue.pop()
+                        in_flight[pool.submit(run_pool_chunk, chunk)] = chunk
                 done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
                 progress.render()
                 broken = _collect(run, done, in_flight, progress)
@@ -323,7 +327,7 @@ def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
             raise
         if not broken:
             pool.shutdown(wait=True)
-            return
+            continue
         pool.shutdown(wait=False, cancel_futures=True)
         restarts += 1
         retry: list[list[FileTask]] = []
@@ -337,14 +341,14 @@ def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
                 retry.append([t])
         if retry:
             progress.note(f"a worker died; retrying {len(retry)} file(s) one at a time")
-        careful = True
         if restarts > MAX_POOL_RESTARTS:
-            for chunk in queue:
+            for chunk in [*queue, *suspects]:
                 for t in chunk:
                     run.fail(t.path, "worker", "not analysed: workers kept dying")
                     progress.advance(failed=1)
             queue.clear()
-        queue.extend(reversed(retry))
+            suspects.clear()
+        suspects.extend(reversed(retry))
 
 
 def _collect(run: _Run, done: set[Future[list[Outcome]]],
@@ -434,6 +438,8 @@ def _finish(run: _Run, interrupted: bool) -> BatchResult:
                 run.errors.append({"file": item.path, "stage": "interrupted",
                                    "reason": "not analysed: the run was interrupted; "
                                              "re-run the same command to finish"})
+    order = {item.path: i for i, item in enumerate(run.items)}
+    run.errors.sort(key=lambda e: (order.get(e["file"], -1), e["file"]))
     atomic_write_text(out / "errors.csv", csv_text(ERROR_COLUMNS, run.errors))
     atomic_write_text(out / "skipped.csv", csv_text(SKIPPED_COLUMNS, run.skipped))
     atomic_write_text(out / "csms.csv", csv_text(CSM_COLUMNS, team.csm_rows()))

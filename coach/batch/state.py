@@ -14,6 +14,7 @@ update O(1) and the parent's memory flat however many calls a run holds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,8 +72,12 @@ def rules_fingerprint(rules_dirs: Sequence[Path], *, include_default: bool = Tru
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """The package's own source: an editable install changes code without a new version."""
+    """The package's own source: an editable install changes code without a new version.
+
+    Computed once per process, so one run uses one fingerprint throughout.
+    """
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent.parent
     for p in sorted(pkg.rglob("*.py")):

@@ -9,6 +9,7 @@ or holds a whole ``Report``.
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -131,7 +132,8 @@ class Worker:
             try:
                 self._write_report(task, report)
                 outcomes[i] = Outcome(task.path, task.key,
-                                      result=compact(report, transcript, source, task))
+                                      result=compact(report, transcript, source, task,
+                                                     self.roster))
             except Exception as err:  # noqa: BLE001
                 outcomes[i] = _fail(task, "analyze", f"cannot write the report: {err}")
         return [outcomes[i] for i in range(len(tasks))]
@@ -209,33 +211,42 @@ def decide_roles(transcript: Any, task: FileTask, roster: Any) -> tuple[Any, str
     The roster wins when one of its CSMs speaks in the call; otherwise the sidecar's
     ``csm``; otherwise the roles module's own means (the format, e.g. ``AGENT``, or
     detection from self-introductions). Colleagues the sidecar lists as internal are
-    internal whichever way the CSM was found.
+    internal whichever way the CSM was found (and are never taken for the CSM).
     """
     from coach.roles import assign_roles
 
+    team = _with_internal(roster, task.internal)
     if roster is not None:
         try:
-            t = assign_roles(transcript, roster=roster, require_csm=False)
+            t = assign_roles(transcript, roster=team, require_csm=False)
         except RoleError:
             t = None
         if t is not None and _csm_source(t) == "roster":
-            return _sidecar_internal(t, task), "roster"
+            return _relabel(t, task, roster), "roster"
     if task.csm:
         try:
-            t = assign_roles(transcript, csm=list(task.csm), roster=roster, require_csm=True)
+            t = assign_roles(transcript, csm=list(task.csm), roster=team, require_csm=True)
         except RoleError as err:
-            raise RoleError(f"the sidecar names CSM {', '.join(task.csm)!s}: {err}") from err
-        for label, how in list(t.role_sources.items()):
-            if how.startswith("--csm"):
-                t.role_sources[label] = f"sidecar {task.sidecar or ''}".strip()
+            raise RoleError(f"sidecar {task.sidecar or ''}: {_reason(err, task.path)}") from err
         if not any(turn.role == "csm" for turn in t.turns):
             raise RoleError(
                 f"the sidecar names CSM {', '.join(task.csm)} but no speaker matches "
                 f"(speakers: {', '.join(transcript.speakers)})"
             )
-        return _sidecar_internal(t, task), "sidecar"
-    t = assign_roles(transcript, roster=roster, require_csm=True)
-    return _sidecar_internal(t, task), _csm_source(t) or "detected"
+        return _relabel(t, task, roster), "sidecar"
+    t = assign_roles(transcript, roster=team, require_csm=True)
+    return _relabel(t, task, roster), _csm_source(t) or "detected"
+
+
+def _with_internal(roster: Any, internal: Sequence[str]) -> Any:
+    """The roster plus the sidecar's internal colleagues (a roster of its own if none)."""
+    if not internal:
+        return roster
+    from coach.roster import Roster
+
+    if roster is None:
+        return Roster(internal=list(internal))
+    return dataclasses.replace(roster, internal=[*roster.internal, *internal])
 
 
 def _csm_source(t: Any) -> str | None:
@@ -253,15 +264,32 @@ def _csm_source(t: Any) -> str | None:
     return "detected"
 
 
-def _sidecar_internal(t: Any, task: FileTask) -> Any:
-    if not task.internal:
-        return t
-    wanted = {n.casefold() for n in task.internal}
-    for turn in t.turns:
-        if turn.speaker.casefold() in wanted and turn.role != "csm":
-            turn.role = "internal"
-            t.role_sources[turn.speaker] = f"sidecar {task.sidecar or ''}".strip()
+def _relabel(t: Any, task: FileTask, roster: Any) -> Any:
+    """Say "sidecar" where the sidecar (not the team roster or ``--csm``) decided a role."""
+    side = f"sidecar {task.sidecar}" if task.sidecar else "sidecar"
+    extra = {n.casefold() for n in task.internal}
+    for label, how in list(t.role_sources.items()):
+        if how.startswith("--csm"):
+            t.role_sources[label] = side
+        elif how.startswith("roster") and extra and t.role_of(label) == "internal":
+            in_team = roster is not None and roster.match(label) is not None
+            if not in_team:
+                t.role_sources[label] = side
     return t
+
+
+def canonical_csms(t: Any, roster: Any) -> list[str]:
+    """The CSM(s) of a call by their roster name when the roster knows them, so one
+    person's calls aggregate together whatever label each tool gave them."""
+    names: list[str] = []
+    for s in t.speakers:
+        if t.role_of(s) != "csm":
+            continue
+        hit = roster.match(s) if roster is not None else None
+        name = hit[1] if hit and hit[0] == "csm" else " ".join(s.split())
+        if name not in names:
+            names.append(name)
+    return names
 
 
 # --- the compact result ---------------------------------------------------------------
@@ -271,12 +299,13 @@ def _short(text: str | None, limit: int = QUOTE_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def compact(report: Any, transcript: Any, csm_source: str, task: FileTask) -> dict[str, Any]:
+def compact(report: Any, transcript: Any, csm_source: str, task: FileTask,
+            roster: Any = None) -> dict[str, Any]:
     """Everything calls.csv, csms.csv and summary.md need from one report, and no more."""
     speakers_roles: dict[str, str] = dict(report.source.speakers) or {
         s: transcript.role_of(s) for s in transcript.speakers
     }
-    csms = [s for s, r in speakers_roles.items() if r == "csm"]
+    csms = canonical_csms(transcript, roster)
     m = report.metrics
     ct = report.call_type
     flags = Counter(f.code for f in report.flags)
