@@ -171,6 +171,7 @@ def test_named_csm_that_is_not_a_speaker_gets_the_picker(analyzer):
     client = create_app(analyzer=analyzer).test_client()
     page = upload(client, NEUTRAL_JSON, name="n.json", csm="Someone Else").get_data(as_text=True)
     assert "Who is the CSM" in page and 'value="Speaker One"' in page
+    assert "No speaker of n.json matches Someone Else" in page
 
 
 def test_analysis_error_is_one_line_on_the_page():

@@ -242,11 +242,16 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
         """Roles, then analysis, then the report; the speaker picker when no CSM is found."""
         try:
             tr = assign(transcript, csm=csm, roster=state.roster())
-        except RoleError as err:
+        except RoleError:
+            # The CLI's message points at --csm; here the picker is the way to say it.
             key = state.park(transcript, name, stored)
+            message = f"coach could not tell which speaker of {name} is the CSM."
+            if csm:
+                message = (f"No speaker of {name} matches {', '.join(csm)!s}: the transcript "
+                           "names its speakers as below.")
             return html(pages.picker_page(action=u("pick_speaker"), pending_id=key,
-                                          message=str(err), speakers=_speakers(transcript),
-                                          nav=nav()))
+                                          message=message + " Pick yourself:",
+                                          speakers=_speakers(transcript), nav=nav()))
         report = state.analyzer().analyze(tr)
         if storage_dir is not None and stored:
             _store(storage_dir / f"{stored}.report.json",
