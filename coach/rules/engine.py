@@ -1,0 +1,243 @@
+"""Compile rules into spaCy matchers once, and find rule hits in a ``Doc``.
+
+Literal phrases go to one ``PhraseMatcher`` (nearly free); token patterns to
+``Matcher`` objects split by whose words they read, so a customer's turn never runs
+the CSM's patterns. ``LEMMA`` in a pattern becomes ``NORM`` (see :mod:`coach.nlp`).
+Exceptions (negation, questions, conditionals) are applied per hit, on the sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from coach.rules.loader import RuleSet
+from coach.rules.schema import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+NEGATIONS = frozenset(
+    {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "without", "hardly",
+     "cannot", "none"}
+)
+CONDITIONALS = frozenset({"if", "unless", "whether", "would", "could", "might"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "i'll", "we'll", "myself"})
+AUX_START = frozenset(
+    {"do", "does", "did", "is", "are", "was", "were", "can", "could", "would", "will",
+     "have", "has", "had", "should", "shall", "may", "might", "am", "be"}
+)
+SUBJ = frozenset({"you", "i", "we", "they", "it", "he", "she", "that", "this", "there", "your",
+                  "the", "anyone", "anything", "everyone", "any", "y'all", "ya"})
+WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "whom", "whose"})
+LEAD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "okay", "ok", "now",
+                          "then", "or", "also", ",", "alright", "right", "yeah", "hmm",
+                          "like", "just", "actually", "sorry"})
+
+SCOPES = ("company", "customer", "any")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One rule matched in one sentence of one utterance."""
+
+    rule: Rule
+    start: int
+    end: int
+    sent: Span
+
+    @property
+    def text(self) -> str:
+        return self.sent.text.strip()
+
+
+def is_question(sent: Span) -> bool:
+    """A question by its mark, or by its shape when transcripts drop the mark."""
+    text = sent.text.rstrip()
+    if text.endswith("?"):
+        return True
+    words = [t.lower_ for t in sent if not t.is_punct]
+    i = 0
+    while i < len(words) and words[i] in LEAD_FILLERS:
+        i += 1
+    if i + 1 >= len(words):
+        return False
+    first, second = words[i], words[i + 1]
+    if first in AUX_START and second in SUBJ:
+        return True
+    if first in AUX_START and second in ("n't", "not") and i + 2 < len(words) and words[i + 2] in SUBJ:
+        return True
+    if len(words) >= 3 and words[-1] in SUBJ and words[-2] == "n't" and words[-3] in AUX_START:
+        return True  # tag question: "..., isn't it"
+    if len(words) >= 2 and words[-1] in ("you", "they", "it", "he", "she", "we") and words[-2] in AUX_START:
+        return True  # tag question: "they're not, are they"
+    if first in WH and (second in AUX_START or second in ("'s", "'re", "do", "much", "many",
+                                                           "long", "kind", "often", "else")):
+        return True
+    return False
+
+
+def role_scope(role: str) -> tuple[str, ...]:
+    """Which matcher scopes read this role's words."""
+    if role in ("csm", "internal"):
+        return ("company", "any")
+    if role == "customer":
+        return ("customer", "any")
+    return ("company", "customer", "any")
+
+
+def _speaker_ok(rule: Rule, role: str) -> bool:
+    if rule.speaker == "any":
+        return True
+    if rule.speaker == "csm":
+        return role in ("csm", "unknown")
+    if rule.speaker == "company":
+        return role in ("csm", "internal", "unknown")
+    return role in ("customer", "unknown")
+
+
+class RuleEngine:
+    """Matchers built once from a :class:`RuleSet`; ``hits(doc, role)`` per utterance."""
+
+    def __init__(self, ruleset: RuleSet, nlp: Language) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        from coach.nlp import install_lemma_norms
+
+        self.ruleset = ruleset
+        self.nlp = nlp
+        self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules}
+        lemmas: set[str] = set()
+        compiled: dict[str, list[list[dict[str, Any]]]] = {}
+        for rule in ruleset.rules:
+            compiled[rule.code] = [self._compile(p, lemmas) for p in rule.patterns]
+        install_lemma_norms(nlp, sorted(lemmas))
+        self.matchers = {s: Matcher(nlp.vocab, validate=True) for s in SCOPES}
+        self.phrasers = {s: PhraseMatcher(nlp.vocab, attr="LOWER") for s in SCOPES}
+        for rule in ruleset.rules:
+            scope = _scope_of(rule)
+            if compiled[rule.code]:
+                try:
+                    self.matchers[scope].add(rule.code, compiled[rule.code])
+                except ValueError as err:  # spaCy's pattern validation
+                    from coach.errors import RulesError
+
+                    src = ruleset.sources.get(rule.code, "?")
+                    msg = str(err).strip().splitlines()
+                    raise RulesError(f"{src}: rule {rule.code}: field patterns: {msg[-1] if msg else err}") from None
+            phrases = self._expand_phrases(rule.phrases)
+            if phrases:
+                self.phrasers[scope].add(rule.code, list(nlp.tokenizer.pipe(phrases)))
+
+    # -- compilation -------------------------------------------------------------------
+    def _compile(self, pattern: list[dict[str, Any]], lemmas: set[str]) -> list[dict[str, Any]]:
+        out = []
+        for tok in pattern:
+            new: dict[str, Any] = {}
+            for key, value in tok.items():
+                value = self._expand_value(value)
+                if key.upper() == "LEMMA":
+                    key = "NORM"
+                    if isinstance(value, str):
+                        lemmas.add(value)
+                        value = value.lower()
+                    elif isinstance(value, dict):
+                        for k in ("IN", "NOT_IN"):
+                            if k in value:
+                                lemmas.update(value[k])
+                                value = {**value, k: [v.lower() for v in value[k]]}
+                new[key] = value
+            out.append(new)
+        return out
+
+    def _expand_value(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            value = dict(value)
+            for k in ("IN", "NOT_IN"):
+                v = value.get(k)
+                if isinstance(v, str) and v.startswith("@"):
+                    value[k] = [t.lower() for t in self.ruleset.lexicon_terms(v[1:]) if " " not in t]
+        return value
+
+    def _expand_phrases(self, phrases: list[str]) -> list[str]:
+        out: list[str] = []
+        for p in phrases:
+            if p.startswith("@"):
+                out.extend(self.ruleset.lexicon_terms(p[1:]))
+            else:
+                out.append(p)
+        return [p.lower() for p in out]
+
+    # -- matching ----------------------------------------------------------------------
+    def hits(self, doc: Doc, role: str) -> list[Hit]:
+        """Rule hits in ``doc`` spoken by someone in ``role``, exceptions applied.
+
+        One hit per (rule, sentence): the first, so counts mean "sentences that did X".
+        """
+        raw: list[tuple[int, int, int]] = []
+        for scope in role_scope(role):
+            raw.extend(self.matchers[scope](doc))
+            raw.extend(self.phrasers[scope](doc))
+        if not raw:
+            return []
+        strings = self.nlp.vocab.strings
+        seen: set[tuple[str, int]] = set()
+        out: list[Hit] = []
+        for match_id, start, end in sorted(raw, key=lambda m: (m[1], m[2])):
+            rule = self.rules[strings[match_id]]
+            if not _speaker_ok(rule, role):
+                continue
+            sent = doc[start].sent
+            key = (rule.code, sent.start)
+            if key in seen:
+                continue
+            if not self._passes(rule, doc, start, sent):
+                continue
+            seen.add(key)
+            out.append(Hit(rule, start, end, sent))
+        return out
+
+    @staticmethod
+    def _passes(rule: Rule, doc: Doc, start: int, sent: Span) -> bool:
+        ex = rule.exceptions
+        if ex.max_sentence_tokens is not None:
+            n = sum(1 for t in sent if not t.is_punct)
+            if n > ex.max_sentence_tokens:
+                return False
+        if ex.negated == "drop" and _negated(doc, start, sent):
+            return False
+        if ex.conditional == "drop":
+            before = doc[sent.start:start]
+            if any(t.lower_ in CONDITIONALS for t in before):
+                return False
+        if ex.question != "keep":
+            q = is_question(sent)
+            if (ex.question == "drop" and q) or (ex.question == "only" and not q):
+                return False
+        if ex.unless_words:
+            low = sent.text.lower()
+            if any(w in low for w in ex.unless_words):
+                return False
+        if ex.first_person and not any(t.lower_ in FIRST_PERSON for t in sent):
+            return False
+        return True
+
+
+def _negated(doc: Doc, start: int, sent: Span, window: int = 6) -> bool:
+    """A negation in the same clause, at most ``window`` tokens before the hit."""
+    for i in range(start - 1, max(sent.start, start - window) - 1, -1):
+        tok = doc[i]
+        if tok.is_punct or tok.lower_ in ("but", "and", "so", "because"):
+            return False
+        if tok.lower_ in NEGATIONS or tok.norm_ == "not":
+            return True
+    return False
+
+
+def _scope_of(rule: Rule) -> str:
+    if rule.speaker in ("csm", "company"):
+        return "company"
+    if rule.speaker == "customer":
+        return "customer"
+    return "any"

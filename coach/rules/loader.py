@@ -1,0 +1,207 @@
+"""Load and validate the rule files of ``rules/`` (and a team's ``--rules DIR``).
+
+Layout of a rules folder (every part optional in an override folder)::
+
+    moves/*.yaml      one rule per file: what a CSM (or colleague) does
+    signals/*.yaml    one rule per file: what an utterance tells (anger, a date, a topic)
+    lexicons/*.yaml   shared word lists, referenced from rules as "@name"
+    call_types.yaml   talk bands, focus and per-flag severities per call type
+    flags.yaml        each flag's severity, message, suggestion and thresholds
+    scoring.yaml      how flags and missed steps weigh in the 0-100 score
+
+A later folder overrides an earlier one: a rule with the same ``code`` or ``name``
+replaces it, ``enabled: false`` switches one off, and the YAML mappings are merged key
+by key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from coach.errors import RulesError
+from coach.rules.schema import CallTypes, FlagSpec, Lexicon, Rule, Scoring
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules: ``rules/`` beside the package (the repository's top level)."""
+    here = Path(__file__).resolve().parents[2] / "rules"
+    if here.is_dir():
+        return here
+    packaged = Path(__file__).resolve().parents[1] / "rules_data"  # pragma: no cover
+    return packaged
+
+
+def _read_yaml(path: Path) -> Any:
+    import srsly
+
+    try:
+        return srsly.read_yaml(path)
+    except Exception as err:  # noqa: BLE001 - ruamel raises many types
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise RulesError(f"{path}: not valid YAML: {first}") from None
+
+
+def _explain(path: Path, err: ValidationError, rule: str | None = None) -> RulesError:
+    parts = []
+    for e in err.errors()[:5]:
+        loc = ".".join(str(x) for x in e["loc"]) or "(top level)"
+        msg = e["msg"].removeprefix("Value error, ")
+        parts.append(f"field {loc}: {msg}")
+    who = f" rule {rule}:" if rule else ""
+    return RulesError(f"{path}:{who} " + "; ".join(parts))
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+@dataclass
+class RuleSet:
+    """Everything the analysis needs from ``rules/``, validated."""
+
+    rules: list[Rule]
+    lexicons: dict[str, Lexicon]
+    call_types: CallTypes
+    flags: dict[str, FlagSpec]
+    scoring: Scoring
+    sources: dict[str, str] = field(default_factory=dict)  # rule code -> file
+    fingerprint: str = ""
+
+    def by_code(self, code: str) -> Rule | None:
+        for r in self.rules:
+            if r.code == code or r.name == code:
+                return r
+        return None
+
+    def lexicon_terms(self, name: str) -> list[str]:
+        lex = self.lexicons.get(name)
+        if lex is None:
+            return []
+        terms = list(lex.terms)
+        for group in lex.groups.values():
+            terms.extend(group)
+        return terms
+
+
+def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = True) -> RuleSet:
+    """Load the shipped rules, then each ``--rules DIR`` on top, validating everything."""
+    dirs = [default_rules_dir()] if with_default else []
+    dirs += [Path(d) for d in extra_dirs]
+    rules: dict[str, Rule] = {}
+    sources: dict[str, str] = {}
+    lexicons: dict[str, Lexicon] = {}
+    call_types: dict = {}
+    flags: dict = {}
+    scoring: dict = {}
+    digest = hashlib.sha256()
+    for d in dirs:
+        if not d.is_dir():
+            raise RulesError(f"{d}: rules folder not found")
+        files = sorted(p for p in d.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+        for path in files:
+            digest.update(str(path.relative_to(d)).encode())
+            digest.update(path.read_bytes())
+        for path in files:
+            rel = path.relative_to(d)
+            top = rel.parts[0]
+            data = _read_yaml(path)
+            if path.name in ("call_types.yaml", "call_types.yml") and len(rel.parts) == 1:
+                call_types = _merge(call_types, _mapping(path, data))
+            elif path.name in ("flags.yaml", "flags.yml") and len(rel.parts) == 1:
+                flags = _merge(flags, _mapping(path, data))
+            elif path.name in ("scoring.yaml", "scoring.yml") and len(rel.parts) == 1:
+                scoring = _merge(scoring, _mapping(path, data))
+            elif top == "lexicons":
+                try:
+                    lex = Lexicon.model_validate(_mapping(path, data))
+                except ValidationError as err:
+                    raise _explain(path, err) from None
+                lexicons[lex.name] = lex
+            elif top in ("moves", "signals"):
+                items = data if isinstance(data, list) else [data]
+                for item in items:
+                    rule = _rule(path, item)
+                    expected = "move" if top == "moves" else "signal"
+                    if rule.detects != expected:
+                        raise RulesError(
+                            f"{path}: rule {rule.code}: field detects: files under {top}/ "
+                            f"hold {expected} rules"
+                        )
+                    for key in [k for k, r in rules.items() if r.code == rule.code or r.name == rule.name]:
+                        del rules[key]
+                    rules[rule.code] = rule
+                    sources[rule.code] = str(path)
+            else:
+                raise RulesError(
+                    f"{path}: unexpected rules file (expected moves/, signals/, lexicons/, "
+                    "call_types.yaml, flags.yaml or scoring.yaml)"
+                )
+    try:
+        ct = CallTypes.model_validate(call_types)
+    except ValidationError as err:
+        raise _explain(Path("call_types.yaml"), err) from None
+    flag_specs: dict[str, FlagSpec] = {}
+    for code, spec in flags.items():
+        try:
+            flag_specs[code] = FlagSpec.model_validate(spec)
+        except ValidationError as err:
+            raise _explain(Path("flags.yaml"), err, code) from None
+    try:
+        sc = Scoring.model_validate(scoring)
+    except ValidationError as err:
+        raise _explain(Path("scoring.yaml"), err) from None
+    active = [r for r in rules.values() if r.enabled]
+    _check_lexicon_refs(active, lexicons, sources)
+    return RuleSet(
+        rules=active,
+        lexicons=lexicons,
+        call_types=ct,
+        flags=flag_specs,
+        scoring=sc,
+        sources=sources,
+        fingerprint=digest.hexdigest()[:16],
+    )
+
+
+def _mapping(path: Path, data: Any) -> dict:
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _rule(path: Path, item: Any) -> Rule:
+    if not isinstance(item, dict):
+        raise RulesError(f"{path}: a rule is a mapping of fields")
+    try:
+        return Rule.model_validate(item)
+    except ValidationError as err:
+        raise _explain(path, err, str(item.get("code") or item.get("name") or "?")) from None
+
+
+def _check_lexicon_refs(rules: list[Rule], lexicons: dict[str, Lexicon], sources: dict) -> None:
+    for rule in rules:
+        refs = [p[1:] for p in rule.phrases if p.startswith("@")]
+        for pat in rule.patterns:
+            for tok in pat:
+                for v in tok.values():
+                    if isinstance(v, dict):
+                        for key in ("IN", "NOT_IN"):
+                            if isinstance(v.get(key), str) and v[key].startswith("@"):
+                                refs.append(v[key][1:])
+        for ref in refs:
+            if ref not in lexicons:
+                raise RulesError(
+                    f"{sources.get(rule.code, '?')}: rule {rule.code}: unknown lexicon @{ref}"
+                )
