@@ -227,3 +227,18 @@ def test_responsive_and_print_css_present():
 def test_customer_and_speakers_named():
     page = render_html(make_report(), make_transcript())
     assert CUSTOMER in page and CSM in page
+
+
+def test_text_less_source_draws_the_timeline_without_a_transcript():
+    rows = [(s, r, a, b, "") for s, r, a, b, _ in TURNS]
+    tr = make_transcript(rows, format="rttm").model_copy(update={"has_text": False})
+    rep = make_report(tr)
+    rep.timing_only = True
+    page = render_html(rep, tr)
+    doc = parse(page)
+    assert "transcript" not in doc.ids() and "timeline" in doc.ids()
+    assert page.count('class="bar role-') == len(TURNS)
+    hrefs = [a["href"] for t, a in doc.tags if t == "a" and a.get("href")]
+    assert not any(h.startswith(("#t=", "#turn-")) for h in hrefs)
+    assert all(h[1:] in doc.ids() for h in hrefs)
+    assert "Timing-only source" in page

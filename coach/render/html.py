@@ -271,6 +271,8 @@ class _Page:
         self.r = report
         self.tr = transcript if transcript is not None and transcript.turns else None
         self.turns: list[Turn] = self.tr.turns if self.tr else []
+        # a text-less source (RTTM) still draws the timeline, but has no transcript to show
+        self.linkable = self.tr is not None and self.tr.has_text
         self.findings: list[Finding] = sorted(
             report.findings, key=lambda f: (f.at is None, f.at or 0.0))
         self.duration = (report.metrics.duration or report.source.duration
@@ -284,6 +286,8 @@ class _Page:
 
     # -- where times sit in the transcript ------------------------------------------
     def _place_anchors(self) -> None:
+        if not self.linkable:
+            return
         used: set[str] = set()
         for i, t in enumerate(self.turns):
             aid = f"t={int(t.start)}"
@@ -363,7 +367,7 @@ class _Page:
         """A time stamp, a link into the transcript when there is one."""
         if at is None:
             return ""
-        if self.tr is not None:
+        if self.linkable:
             return f'<a class="ts" href="#t={int(at)}">[{stamp(at)}]</a>'
         return f'<span class="ts">[{stamp(at)}]</span>'
 
@@ -640,9 +644,13 @@ def _timeline(p: _Page) -> str:
             if t.speaker != sp:
                 continue
             left, right = p.pos(t.start), p.pos(t.end)
-            tip = f"[{stamp(t.start)}] {sp}: {t.text[:90]}{'…' if len(t.text) > 90 else ''}"
-            parts.append(f'<a class="bar role-{e(role)}" href="#turn-{i}" title="{e(tip)}" '
-                         f'style="left:{left:.2f}%;width:{max(0.2, right - left):.2f}%"></a>')
+            tip = f"[{stamp(t.start)}–{stamp(t.end)}] {sp}"
+            if t.text:
+                tip += f": {_short(t.text, 90)}"
+            tag = (f'a class="bar role-{e(role)}" href="#turn-{i}"' if p.linkable
+                   else f'span class="bar role-{e(role)}"')
+            parts.append(f'<{tag} title="{e(tip)}" style="left:{left:.2f}%;'
+                         f'width:{max(0.2, right - left):.2f}%"></{tag.split()[0]}>')
         for it in m.interruptions:
             if it.by != sp:
                 continue
@@ -654,7 +662,7 @@ def _timeline(p: _Page) -> str:
         rows.append(f'<div class="tl-row"><div class="tl-label" title="{e(label_tip)}">'
                     f'<i class="dot" style="background:var(--{e(role)})"></i>{e(sp)}</div>'
                     f'<div class="tl-track">{"".join(parts)}</div></div>')
-    href_t = (lambda at, alt: f"#t={int(at)}") if p.tr is not None else (lambda at, alt: alt)
+    href_t = (lambda at, alt: f"#t={int(at)}") if p.linkable else (lambda at, alt: alt)
     inter = []
     for it in m.interruptions:
         tip = (f"[{stamp(it.at)}] {it.by} interrupted {it.of}"
@@ -705,7 +713,7 @@ def _timeline(p: _Page) -> str:
         legend.append('<span><i style="background:var(--strength)"></i>strength</span>'
                       '<span><i style="background:var(--improvement)"></i>improvement</span>')
     hint = ("Click a bar or a marker to jump to that moment in the transcript."
-            if p.tr is not None else "Click a marker to see the finding.")
+            if p.linkable else "Click a marker to see the finding.")
     return (f'<section id="timeline" class="timeline"><h2>Timeline</h2>'
             f'{"".join(rows)}{lanes}{_axis(p.duration)}'
             f'<div class="legend">{"".join(legend)}<span class="no-print">{hint}</span></div>'
@@ -822,7 +830,7 @@ def _concerns(p: _Page) -> str:
 
 
 def _transcript(p: _Page) -> str:
-    if p.tr is None:
+    if p.tr is None or not p.linkable:
         return ""
     out = []
     for i, t in enumerate(p.turns):
