@@ -20,20 +20,20 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_MB = MAX_BYTES // (1024 * 1024)
 
 # Magic numbers of files people hand over by mistake, for a helpful error.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF document; export the transcript as .vtt, .srt, .txt or .json"),
-    (b"PK\x03\x04", "a zip archive (or a .docx/.xlsx); unzip it or export the transcript "
-                    "as .vtt, .srt, .txt or .json"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document; export the transcript as text"),
-    (b"{\\rtf", "an RTF document; save it as plain text (.txt)"),
-    (b"ID3", "an MP3 audio file; coach reads transcripts, not audio"),
-    (b"RIFF", "a WAV/AVI media file; coach reads transcripts, not audio"),
-    (b"OggS", "an Ogg audio file; coach reads transcripts, not audio"),
-    (b"fLaC", "a FLAC audio file; coach reads transcripts, not audio"),
-    (b"\x1f\x8b", "a gzip archive; decompress it first"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"SQLite format 3", "an SQLite database"),
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF", "a PDF document", "export the transcript as .vtt, .srt, .txt or .json"),
+    (b"PK\x03\x04", "a zip archive (or a .docx/.xlsx)",
+     "unzip it, or export the transcript as .vtt, .srt, .txt or .json"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document", "save the transcript as text"),
+    (b"{\\rtf", "an RTF document", "save it as plain text (.txt)"),
+    (b"ID3", "an MP3 audio file", "coach reads transcripts, not audio"),
+    (b"RIFF", "a WAV/AVI media file", "coach reads transcripts, not audio"),
+    (b"OggS", "an Ogg audio file", "coach reads transcripts, not audio"),
+    (b"fLaC", "a FLAC audio file", "coach reads transcripts, not audio"),
+    (b"\x1f\x8b", "a gzip archive", "decompress it first"),
+    (b"\x89PNG", "a PNG image", "coach reads transcripts"),
+    (b"\xff\xd8\xff", "a JPEG image", "coach reads transcripts"),
+    (b"SQLite format 3", "an SQLite database", "coach reads transcripts"),
 )
 _MP4 = re.compile(rb"^....ftyp")
 # C0 control characters other than tab, newline, carriage return and form feed.
@@ -69,9 +69,9 @@ def _decode_unicode(data: bytes, path: str | None, warnings: list[str]) -> str:
                                    f"valid UTF-16 (byte {exc.start})") from None
 
     head = data[:64]
-    for magic, what in _MAGIC:
+    for magic, what, advice in _MAGIC:
         if head.startswith(magic):
-            raise InputError(path, f"this is {what}, not a transcript")
+            raise InputError(path, f"this is {what}, not a transcript; {advice}")
     if _MP4.match(head):
         raise InputError(path, "this is an MP4/M4A media file; coach reads transcripts, "
                                "not audio or video")
