@@ -190,8 +190,9 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
                 roles[spk], sources[spk] = "unknown", "CSM not decided"
     turns = [t.model_copy(update={"role": roles[t.speaker]}) for t in transcript.turns]
     warnings = list(transcript.warnings)
-    if not decided:
-        warnings.append("could not decide which speaker is the CSM; name one with --csm NAME")
+    undecided = "could not decide which speaker is the CSM; name one with --csm NAME"
+    if not decided and undecided not in warnings:
+        warnings.append(undecided)
     return transcript.model_copy(update={"turns": turns, "role_sources": sources,
                                          "warnings": warnings})
 
