@@ -180,6 +180,12 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
         _detect(transcript, speakers, roles, sources)
 
     decided = "csm" in roles.values()
+    if decided and transcript.has_text:
+        # colleagues the CSM side introduces ("I've got Anika, our staff engineer") are
+        # internal however the CSM was decided; _detect did this for detection already
+        for spk, by in introduced_colleagues(transcript).items():
+            if spk not in roles and roles.get(by) in ("csm", "internal"):
+                roles[spk], sources[spk] = "internal", f"detected: introduced by {by} as a colleague"
     if not decided and require_csm:
         raise RoleError(undecided_message(transcript))
     for spk in speakers:
