@@ -102,55 +102,70 @@ def _sibling_expect_files(transcript: Path) -> list[Path]:
 
 
 class _Finder:
-    """Collects targets; each folder's expectations file is read once."""
+    """Collects targets; each expectations file is read once.
+
+    A folder's ``expectations.yaml`` lists files in that folder or below it
+    (``teams-vtt/outage.vtt``), so one file can hold the expectations of a whole tree
+    whose folders must hold transcripts only.
+    """
 
     def __init__(self, all_transcripts: bool) -> None:
         self.all_transcripts = all_transcripts
         self.targets: dict[Path, Target] = {}
-        self._folders: dict[Path, tuple[Path, dict[str, Expectation]] | None] = {}
+        # resolved transcript -> (expectation, the expectations.yaml listing it)
+        self.listed: dict[Path, tuple[Expectation, Path]] = {}
+        self._folder_files: dict[Path, list[Path]] = {}  # resolved folder -> listed paths
 
-    def folder_expectations(self, folder: Path) -> tuple[Path, dict[str, Expectation]] | None:
+    def load_folder_file(self, folder: Path) -> list[Path]:
+        """Read ``folder``'s expectations file (once); the transcripts it lists."""
         key = folder.resolve()
-        if key not in self._folders:
-            found = [folder / n for n in FOLDER_FILES if (folder / n).is_file()]
-            if len(found) > 1:
-                raise InputError(str(found[1]), f"two expectation files in one folder; "
-                                 f"keep only {found[0].name}")
-            self._folders[key] = (found[0], load_folder_expectations(found[0])) if found else None
-            if found:
-                self._check_folder_entries(folder, *self._folders[key])  # type: ignore[misc]
-        return self._folders[key]
+        if key in self._folder_files:
+            return self._folder_files[key]
+        found = [folder / n for n in FOLDER_FILES if (folder / n).is_file()]
+        if len(found) > 1:
+            raise InputError(str(found[1]), f"two expectation files in one folder; "
+                             f"keep only {found[0].name}")
+        paths: list[Path] = []
+        if found:
+            file = found[0]
+            for name, exp in load_folder_expectations(file).items():
+                path = self._listed_path(folder, file, name)
+                other = self.listed.get(path.resolve())
+                if other is not None:
+                    raise InputError(str(path), f"listed in both {other[1]} and {file}; "
+                                     "keep one")
+                self.listed[path.resolve()] = (exp, file)
+                paths.append(path)
+        self._folder_files[key] = paths
+        return paths
 
     @staticmethod
-    def _check_folder_entries(folder: Path, file: Path, entries: dict[str, Expectation]) -> None:
-        for name in entries:
-            if "/" in name or "\\" in name:
-                raise InputError(str(file), f"{name!r}: list files of this folder by name; "
-                                 f"a subfolder gets its own {FOLDER_FILES[0]}", field=name)
-            if not (folder / name).is_file():
-                raise InputError(str(file), f"lists {name!r}, which is not a file in {folder}",
-                                 field=name)
+    def _listed_path(folder: Path, file: Path, name: str) -> Path:
+        rel = Path(name.replace("\\", "/"))
+        if rel.is_absolute() or ".." in rel.parts:
+            raise InputError(str(file), f"{name!r}: list files of this folder or below it, "
+                             "by a relative path", field=name)
+        path = folder / rel
+        if not path.is_file():
+            raise InputError(str(file), f"lists {name!r}, which is not a file under {folder}",
+                             field=name)
+        return path
 
     def expectation_for(self, transcript: Path) -> tuple[Expectation, Path] | None:
-        siblings = _sibling_expect_files(transcript)
+        for folder in _folders_up(transcript):
+            self.load_folder_file(folder)
+        siblings = [p for p in _sibling_expect_files(transcript)
+                    if _transcript_for(p).resolve() == transcript.resolve()]
         if len(siblings) > 1:
             raise InputError(str(transcript), "several expectation files: "
                              + ", ".join(p.name for p in siblings) + "; keep one")
-        folder = self.folder_expectations(transcript.parent)
-        in_folder = None
-        if folder is not None:
-            file, entries = folder
-            for name, exp in entries.items():
-                if (transcript.parent / name).resolve() == transcript.resolve():
-                    in_folder = (exp, file)
-        if siblings and in_folder:
-            raise InputError(str(transcript), f"expectations in both {siblings[0].name} and "
-                             f"{in_folder[1].name}; keep one")
+        listed = self.listed.get(transcript.resolve())
+        if siblings and listed:
+            raise InputError(str(transcript), f"expectations in both {siblings[0]} and "
+                             f"{listed[1]}; keep one")
         if siblings:
-            if _transcript_for(siblings[0]).resolve() != transcript.resolve():
-                return None
             return load_expectation_file(siblings[0]), siblings[0]
-        return in_folder
+        return listed
 
     def add(self, transcript: Path, *, explicit: bool) -> None:
         key = transcript.resolve()
@@ -168,13 +183,12 @@ class _Finder:
 
     def add_dir(self, root: Path) -> None:
         for folder, files in _walk(root):
-            folder_exp = self.folder_expectations(folder)
+            listed = self.load_folder_file(folder)
             for path in files:
                 if _is_expect_file(path):
                     self.add(_transcript_for(path), explicit=True)
-            if folder_exp is not None:
-                for name in folder_exp[1]:
-                    self.add(folder / name, explicit=True)
+            for path in listed:
+                self.add(path, explicit=True)
             if self.all_transcripts:
                 for path in files:
                     if _is_candidate(path):
@@ -188,11 +202,23 @@ class _Finder:
         elif _is_expect_file(path):
             self.add(_transcript_for(path), explicit=True)
         elif path.name in FOLDER_FILES:
-            folder = self.folder_expectations(path.parent)
-            for name in folder[1] if folder else ():
-                self.add(path.parent / name, explicit=True)
+            for listed in self.load_folder_file(path.parent):
+                self.add(listed, explicit=True)
         else:
             self.add(path, explicit=True)
+
+
+def _folders_up(transcript: Path) -> list[Path]:
+    """The transcript's folder and, when it is inside the working directory, the
+    folders above it up to there: where an ``expectations.yaml`` may list it."""
+    folder = transcript.resolve().parent
+    cwd = Path.cwd().resolve()
+    if folder != cwd and cwd not in folder.parents:
+        return [transcript.parent]
+    out = [folder]
+    while out[-1] != cwd:
+        out.append(out[-1].parent)
+    return out
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, list[Path]]]:
@@ -214,23 +240,22 @@ def find_targets(paths: Sequence[Path], *, all_transcripts: bool = False) -> lis
     finder = _Finder(all_transcripts)
     for path in paths:
         finder.add_path(Path(path))
-    return list(finder.targets.values())
+    return sorted(finder.targets.values(), key=lambda t: t.display)
 
 
-def analyze_target(analyzer: Any, target: Target, *, csm: Sequence[str] = ()) -> Report:
+def analyze_target(analyzer: Any, target: Target, *, csm: Sequence[str] = (),
+                   roster: Any = None) -> Report:
     """Read, assign roles and analyse one transcript with a shared Analyzer.
 
     The expectation's ``csm`` / ``input_format`` win over the command line's, as they
     are specific to this call.
     """
-    from coach.readers import read_transcript
-    from coach.roles import assign_roles
+    from coach.analysis import prepare
 
     exp = target.expectation
-    transcript = read_transcript(target.path,
-                                 input_format=exp.input_format if exp else None)
     labels = exp.csm if exp and exp.csm else list(csm)
-    transcript = assign_roles(transcript, csm=labels)
+    transcript = prepare(target.path, csm=labels, roster=roster,
+                         input_format=exp.input_format if exp else None)
     return analyzer.analyze(transcript)
 
 
@@ -238,8 +263,9 @@ Analyze = Callable[..., Report]
 
 
 def check_targets(targets: Sequence[Target], analyzer: Any, *, csm: Sequence[str] = (),
-                  min_score: float | None = None, fail_on: Sequence[str] = (),
-                  analyze: Analyze | None = None) -> list[CaseResult]:
+                  roster: Any = None, min_score: float | None = None,
+                  fail_on: Sequence[str] = (), analyze: Analyze | None = None
+                  ) -> list[CaseResult]:
     """Analyse each target once and turn expectations and thresholds into cases.
 
     Every transcript gets an ``analysed`` case, so a call whose file cannot be read or
@@ -251,7 +277,7 @@ def check_targets(targets: Sequence[Target], analyzer: Any, *, csm: Sequence[str
     for target in targets:
         name = target.display
         try:
-            report = run(analyzer, target, csm=csm)
+            report = run(analyzer, target, csm=csm, roster=roster)
         except CoachError as err:
             results.append(CaseResult(suite=name, name="analysed", passed=False,
                                       message=_one_line(str(err)), file=name, error=True))

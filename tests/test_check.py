@@ -344,13 +344,30 @@ def test_find_targets_pairs_sidecars_and_folder_files(tmp_path: Path) -> None:
     write(tmp_path / "calls/team/a.json", "{}")
     write(tmp_path / "calls/team/b.json", "{}")
     write(tmp_path / "calls/team/expectations.yaml", "a.json:\n  call_type: qbr\n")
+    write(tmp_path / "calls/zoom/c.vtt", "WEBVTT\n")  # a folder of transcripts only...
+    write(tmp_path / "calls/expectations.yaml", "zoom/c.vtt:\n  call_type: training\n")
     targets = find_targets([tmp_path / "calls"])
     names = [t.path.relative_to(tmp_path).as_posix() for t in targets]
-    assert names == ["calls/bad.vtt", "calls/model.srt", "calls/team/a.json"]
+    assert names == ["calls/bad.vtt", "calls/model.srt", "calls/team/a.json", "calls/zoom/c.vtt"]
     assert targets[2].expectation.call_type == "qbr"
+    assert targets[3].expectation.call_type == "training"  # ...listed from the folder above
+    assert targets[3].expect_file == tmp_path / "calls/expectations.yaml"
     everything = find_targets([tmp_path / "calls"], all_transcripts=True)
-    assert len(everything) == 5  # + notes.txt and team/b.json, thresholds only
+    assert len(everything) == 6  # + notes.txt and team/b.json, thresholds only
     assert [t.expectation is None for t in everything].count(True) == 2
+    # a transcript named on the command line finds its expectations the same ways
+    one = find_targets([tmp_path / "calls/model.srt", tmp_path / "calls/team/a.json"])
+    assert [t.expectation.call_type for t in one] == ["escalation", "qbr"]
+
+
+def test_a_file_finds_the_expectations_file_of_a_folder_above(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "calls/zoom/c.vtt", "WEBVTT\n")
+    write(tmp_path / "calls/expectations.yaml", "zoom/c.vtt:\n  call_type: training\n")
+    (target,) = find_targets([Path("calls/zoom/c.vtt")])
+    assert target.expectation.call_type == "training" and target.display == "calls/zoom/c.vtt"
 
 
 @pytest.mark.parametrize("files, words", [
@@ -359,8 +376,10 @@ def test_find_targets_pairs_sidecars_and_folder_files(tmp_path: Path) -> None:
     ({"expectations.yaml": "gone.vtt: {call_type: qbr}\n"}, "lists 'gone.vtt', which is not"),
     ({"a.vtt": "", "a.vtt.expect.yaml": "call_type: qbr\n",
       "expectations.yaml": "a.vtt: {call_type: qbr}\n"}, "expectations in both"),
-    ({"sub/a.vtt": "", "expectations.yaml": "sub/a.vtt: {call_type: qbr}\n"},
-     "a subfolder gets its own expectations.yaml"),
+    ({"sub/a.vtt": "", "sub/expectations.yaml": "../a.vtt: {call_type: qbr}\n"},
+     "list files of this folder or below it"),
+    ({"sub/a.vtt": "", "expectations.yaml": "sub/a.vtt: {call_type: qbr}\n",
+      "sub/expectations.yaml": "a.vtt: {call_type: qbr}\n"}, "listed in both"),
 ])
 def test_find_targets_refuses_confusing_layouts(tmp_path: Path, files: dict[str, str],
                                                 words: str) -> None:
@@ -384,7 +403,8 @@ class FakeAnalyzer:
 REPORTS = {"bad": bad_escalation, "good": good_escalation}
 
 
-def fake_analyze(analyzer: FakeAnalyzer, target: Target, *, csm: tuple[str, ...] = ()):
+def fake_analyze(analyzer: FakeAnalyzer, target: Target, *, csm: tuple[str, ...] = (),
+                 roster: object = None):
     stem = target.path.name.split(".")[0]
     if stem == "broken":
         raise InputError(str(target.path), "expected WEBVTT on the first line", line=1)
@@ -437,8 +457,8 @@ def test_cli_malformed_expectation_exit_2_before_analysis(calls: Path,
     write(calls / "good.vtt.expect.yaml", "flags:\n  present: [acknowledgement-gap]\n")
     code, out, err = run("calls")
     assert code == 2 and out == ""
-    assert err.startswith("Error: calls/good.vtt.expect.yaml (field flags.present[0].code): ") \
-        or err.startswith(f"Error: {calls}/good.vtt.expect.yaml"), err
+    prefix = "coach: error: calls/good.vtt.expect.yaml (field flags.present[0].code): "
+    assert err.startswith(prefix), err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert stub.built == 0
 

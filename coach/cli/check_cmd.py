@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from coach.errors import CoachError
+from coach.cli.common import csm_option, fail, handle_errors, load_roster, roster_option
 from coach.testresults import RESULT_FORMATS, format_results, summarize
 
 EXIT_OK, EXIT_UNMET, EXIT_ERROR = 0, 1, 2
@@ -25,17 +25,12 @@ def _build_analyzer(rules_dirs: Sequence[Path]) -> Any:
     return Analyzer(rules_dirs=list(rules_dirs))
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Error: {' '.join(message.split())}", err=True)
-    raise SystemExit(EXIT_ERROR)
-
-
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as err:
-        _fail(f"{path}: cannot write: {err.strerror or err}")
+        fail(f"{path}: cannot write: {err.strerror or err}")
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -60,11 +55,12 @@ def _split(values: Sequence[str]) -> list[str]:
                                    "still goes to stdout.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Also write JUnit XML to FILE (e.g. with --format github).")
-@click.option("--csm", multiple=True, metavar="NAME",
-              help="The CSM's speaker label when an expectation file does not name one.")
+@csm_option
+@roster_option
+@handle_errors
 def check(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], min_score: float | None,
           fail_on: tuple[str, ...], fmt: str, output: Path | None, junit: Path | None,
-          csm: tuple[str, ...]) -> None:
+          csm: tuple[str, ...], roster: str | None) -> None:
     """Check sample transcripts against their expectations (for CI).
 
     A transcript is checked when it has a `<file>.expect.yaml` beside it or is listed
@@ -84,21 +80,16 @@ def check(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], min_score: floa
         raise click.BadParameter(str(err), param_hint="--fail-on") from None
 
     every = min_score is not None or bool(fail_codes)
-    try:
-        targets = find_targets(paths, all_transcripts=every)
-    except CoachError as err:
-        _fail(str(err))
+    targets = find_targets(paths, all_transcripts=every)  # validates every expectation file
     if not targets:
         where = ", ".join(str(p) for p in paths)
-        _fail(f"{where}: no transcripts to check (none has a .expect.yaml or an "
-              "expectations.yaml entry; --min-score / --fail-on check every transcript)")
+        fail(f"{where}: no transcripts to check (none has a .expect.yaml or an "
+             "expectations.yaml entry; --min-score / --fail-on check every transcript)")
 
-    try:
-        analyzer = _build_analyzer(rules_dirs)
-        results = check_targets(targets, analyzer, csm=csm, min_score=min_score,
-                                fail_on=fail_codes)
-    except CoachError as err:  # a rule pack that does not load
-        _fail(str(err))
+    team = load_roster(roster)
+    analyzer = _build_analyzer(rules_dirs)  # a rule pack that does not load: exit 2
+    results = check_targets(targets, analyzer, csm=csm, roster=team, min_score=min_score,
+                            fail_on=fail_codes)
 
     if output is not None:
         _write(output, format_results(results, fmt))
