@@ -34,7 +34,7 @@ AGENDA = {
     "agenda_check_in": "check_in",
 }
 THRESHOLD = 3.0
-MIN_KINDS = 3
+MIN_KINDS = 2
 
 
 @dataclass
@@ -74,7 +74,7 @@ def escalation_score(utts: list[Utterance]) -> EscalationScore:
 
 
 def _enough(kinds: set[str]) -> bool:
-    return len(kinds) >= MIN_KINDS or ("churn_threat" in kinds and len(kinds) >= 2)
+    return len(kinds) >= MIN_KINDS
 
 
 CAUSE_TOPICS = {

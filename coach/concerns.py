@@ -1,7 +1,7 @@
 """Customer concerns by topic, and whether the company side responded to each.
 
 A concern is a customer sentence that names a topic (billing, data, security, …) and a
-problem in the same breath. It counts as addressed when someone on the company side
+problem in the same breath (a question is a request, not a concern). It counts as addressed when someone on the company side
 speaks about the same topic afterwards (a vague or defensive reply still counts), or
 had just raised that topic themselves in the turn before (the customer is reacting).
 """
@@ -9,6 +9,7 @@ had just raised that topic themselves in the turn before (the customer is reacti
 from __future__ import annotations
 
 from coach.moves import Utterance
+from coach.rules.engine import is_question
 from coach.report import Concern
 
 TOPICS = ("billing", "contract", "data", "security", "compliance", "performance", "support",
@@ -28,7 +29,8 @@ def find_concerns(utts: list[Utterance]) -> list[Concern]:
         for topic in TOPICS:
             if topic in seen:
                 continue
-            sents = [s for s in u.sentences(f"concern_{topic}") if s.start in problem_sents]
+            sents = [s for s in u.sentences(f"concern_{topic}")
+                     if s.start in problem_sents and not is_question(s)]
             if not sents:
                 continue
             seen.add(topic)
@@ -39,8 +41,16 @@ def find_concerns(utts: list[Utterance]) -> list[Concern]:
     return out
 
 
+RETENTION = ("acknowledge", "own", "executive_path", "lever", "reassurance", "apology")
+
+
 def _addressed(utts: list[Utterance], i: int, topic: str) -> float | None:
     sig = f"concern_{topic}"
+    if topic == "churn":
+        # a threat to leave is answered by what the CSM does about the relationship
+        for later in utts[i + 1:]:
+            if later.company and any(later.has(m) for m in RETENTION):
+                return later.turn.start
     for prev in reversed(utts[:i]):
         if prev.company and not prev.backchannel:
             if prev.has(sig):
