@@ -184,7 +184,7 @@ def _junit(results: Sequence[CaseResult], name: str = "coach") -> str:
                                                   "type": "error" if r.error else "unmet"})
                 child.text = _xml_text(f"{_where(r)}: {r.message}")
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _gh_data(text: str) -> str:

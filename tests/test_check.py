@@ -554,3 +554,26 @@ def test_readme_expectation_examples_are_valid(tmp_path: Path) -> None:
     assert exp.flags.present[1].at == 410.0
     entries = load_folder_expectations(write(tmp_path / "expectations.yaml", folder))
     assert set(entries) == {"model-renewal.vtt", "lesson-onboarding.srt"}
+
+
+# ------------------------------------------------- a team's rule pack, end to end
+
+RULEPACK = Path(__file__).resolve().parent / "data" / "rulepack"
+
+
+def test_custom_rule_pack_meets_its_expectations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pack's rule raises over-promise on its sample call; without it, CI fails."""
+    monkeypatch.chdir(RULEPACK)
+    code, out, err = run("calls", "--rules", "rules", "--format", "junit")
+    assert code == 0, out + err
+    root = ET.fromstring(out)
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "0", "0")
+    timed = root.find("testsuite[@name='calls/roadmap_promise.txt']/testcase[2]")
+    assert timed.get("name") == "flag over-promise present at 01:05 ±10s"
+
+    code, out, _ = run("calls")  # the shipped rules alone do not hear this promise
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[1] == "3 passed, 1 failed"
+    assert lines[0].startswith("calls/roadmap_promise.txt [01:05]: expected flag over-promise, "
+                               "not raised (flags raised: ")
