@@ -7,6 +7,7 @@ Each reader checks the fields it needs and names the one that is wrong
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -16,7 +17,8 @@ from coach.readers.base import (
     Source,
     build_transcript,
     clean_text,
-    seconds,
+    fast_seconds,
+    make_word,
     words_to_segments,
 )
 
@@ -70,6 +72,51 @@ def _root(src: Source) -> Any:
     return src.json()
 
 
+def _parse_words(value: Any, src: Source, where: str, *, text_keys: tuple[str, ...],
+                 scale: float = 1.0, times_optional: bool = False,
+                 want_speakers: bool = True) -> tuple[list[Word], list[str | None]]:
+    """Word dicts -> (words, their speakers); the hot loop of the word-level formats.
+
+    The common case (plain numbers, string text) runs inline; anything unusual goes
+    through the checked helpers, which name the field in their error.
+    """
+    items = _list(value, src, where)
+    words: list[Word] = []
+    speakers: list[str | None] = []
+    add_w, add_s = words.append, speakers.append
+    inf = math.inf
+    for j, w in enumerate(items):
+        if type(w) is not dict:
+            _obj(w, src, f"{where}[{j}]")
+        text = None
+        for key in text_keys:
+            text = w.get(key)
+            if text:
+                break
+        if type(text) is not str:
+            text = _text(text, src, f"{where}[{j}].{text_keys[-1]}")
+        times: list[float | None] = []
+        for key in ("start", "end"):
+            v = w.get(key)
+            if v is None and times_optional:
+                times.append(None)
+                continue
+            tv = type(v)
+            x = float(v) if (tv is float or tv is int) else -1.0
+            if not 0.0 <= x < inf:
+                x = fast_seconds(v, src, f"{where}[{j}].{key}")
+            times.append(x * scale)
+        if want_speakers:
+            spk = w.get("speaker")
+            if type(spk) is int:
+                spk = str(spk)
+            elif spk is not None and (type(spk) is not str or not spk or spk.strip() != spk):
+                spk = _speaker(spk, src, f"{where}[{j}].speaker")
+            add_s(spk)
+        add_w(make_word(text.strip(), times[0], times[1]))
+    return words, speakers if want_speakers else [None] * len(words)
+
+
 # --------------------------------------------------------------------------- coach-json
 
 def read_coach_json(src: Source) -> Transcript:
@@ -100,8 +147,8 @@ def read_coach_json(src: Source) -> Transcript:
         if "start" not in t:
             raise src.error("missing 'start'", field=where)
         speaker = _speaker(t["speaker"], src, f"{where}.speaker")
-        start = seconds(t["start"], src, f"{where}.start")
-        end = seconds(t["end"], src, f"{where}.end") if t.get("end") is not None else None
+        start = fast_seconds(t["start"], src, f"{where}.start")
+        end = fast_seconds(t["end"], src, f"{where}.end") if t.get("end") is not None else None
         if end is None:
             missing_end += 1
         words = _coach_words(t.get("words"), src, f"{where}.words")
@@ -149,17 +196,8 @@ def read_coach_json(src: Source) -> Transcript:
 def _coach_words(value: Any, src: Source, where: str) -> list[Word] | None:
     if value is None:
         return None
-    out = []
-    for j, w in enumerate(_list(value, src, where)):
-        w = _obj(w, src, f"{where}[{j}]")
-        text = _text(w.get("text", w.get("word")), src, f"{where}[{j}].text")
-        st = w.get("start")
-        en = w.get("end")
-        out.append(Word.model_construct(
-            text=text,
-            start=seconds(st, src, f"{where}[{j}].start") if st is not None else None,
-            end=seconds(en, src, f"{where}[{j}].end") if en is not None else None))
-    return out
+    return _parse_words(value, src, where, text_keys=("text", "word"), times_optional=True,
+                        want_speakers=False)[0]
 
 
 # --------------------------------------------------------------------------- AWS Transcribe
@@ -212,8 +250,8 @@ def _aws_speaker_lookup(speaker_labels: Any, src: Source):
         where = f"results.speaker_labels.segments[{k}]"
         seg = _obj(seg, src, where)
         label = _speaker(seg.get("speaker_label"), src, f"{where}.speaker_label")
-        ranges.append((seconds(seg.get("start_time"), src, f"{where}.start_time"),
-                       seconds(seg.get("end_time"), src, f"{where}.end_time"), label))
+        ranges.append((fast_seconds(seg.get("start_time"), src, f"{where}.start_time"),
+                       fast_seconds(seg.get("end_time"), src, f"{where}.end_time"), label))
         for it in seg.get("items") or []:
             if isinstance(it, dict) and "start_time" in it:
                 by_start.setdefault(str(it["start_time"]), _speaker(
@@ -238,31 +276,62 @@ def _aws_speaker_lookup(speaker_labels: Any, src: Source):
         return str(label)
 
     lookup.state = state  # type: ignore[attr-defined]
+    lookup.by_start = by_start  # type: ignore[attr-defined]
     return lookup
 
 
 def _aws_words(items: list, src: Source, where: str, speaker_of) -> list[tuple[str, Word]]:
+    """(speaker, word) for Transcribe items; the hot loop of the format, kept inline."""
     out: list[tuple[str, Word]] = []
+    append = out.append
+    lookup = speaker_of if callable(speaker_of) else None
+    fixed = None if lookup is not None else speaker_of
+    by_start = getattr(speaker_of, "by_start", None)
+    inf = math.inf
     for i, it in enumerate(items):
-        if not isinstance(it, dict):
-            raise src.error(f"expected an object, got {_kind(it)}", field=f"{where}[{i}]")
-        alts = it.get("alternatives")
-        if not isinstance(alts, list) or not alts or not isinstance(alts[0], dict):
-            raise src.error("missing 'alternatives'", field=f"{where}[{i}]")
-        content = _text(alts[0].get("content"), src, f"{where}[{i}].alternatives[0].content")
-        if it.get("type") == "punctuation":
+        try:
+            content = it["alternatives"][0]["content"]
+            typ = it.get("type")
+        except (TypeError, KeyError, IndexError, AttributeError):
+            content = typ = None
+        if type(content) is not str:
+            _aws_item_error(it, src, f"{where}[{i}]")
+        if typ == "punctuation":
             if out and content:
                 out[-1][1].text += content
             continue
-        start = seconds(it.get("start_time"), src, f"{where}[{i}].start_time")
-        end = seconds(it.get("end_time"), src, f"{where}[{i}].end_time")
-        label = speaker_of(it) if callable(speaker_of) else speaker_of
-        out.append((label, Word.model_construct(text=content, start=start, end=end)))
+        st, en = it.get("start_time"), it.get("end_time")
+        try:
+            start, end = float(st), float(en)
+        except (TypeError, ValueError):
+            start = end = -1.0
+        if not (0.0 <= start < inf and 0.0 <= end < inf) or type(st) is bool:
+            start = fast_seconds(st, src, f"{where}[{i}].start_time")
+            end = fast_seconds(en, src, f"{where}[{i}].end_time")
+        if fixed is not None:
+            label = fixed
+        else:
+            label = it.get("speaker_label")
+            if label is None and by_start is not None:
+                label = by_start.get(st)
+            if label is None or type(label) is not str:
+                label = lookup(it)  # type: ignore[misc]
+        append((label, make_word(content, start, end)))
     state = getattr(speaker_of, "state", None)
     if state and state["misses"]:
         src.warnings.append(f"words not listed in any speaker segment, given to the speaker "
                             f"talking at that time: {state['misses']}")
     return out
+
+
+def _aws_item_error(it: Any, src: Source, where: str) -> None:
+    """Raise the precise error for a malformed Transcribe item."""
+    it = _obj(it, src, where)
+    alts = it.get("alternatives")
+    if not isinstance(alts, list) or not alts or not isinstance(alts[0], dict):
+        raise src.error("missing 'alternatives'", field=where)
+    _text(alts[0].get("content"), src, f"{where}.alternatives[0].content")
+    raise src.error("expected text", field=f"{where}.alternatives[0].content")
 
 
 # --------------------------------------------------------------------------- Call Analytics
@@ -286,9 +355,9 @@ def read_aws_call_analytics(src: Source) -> Transcript:
                 raise src.error("missing 'ParticipantRole'", field=where)
             role = t["ParticipantId"]
         speaker = _speaker(role, src, f"{where}.ParticipantRole")
-        start = seconds(t.get("BeginOffsetMillis"), src, f"{where}.BeginOffsetMillis",
+        start = fast_seconds(t.get("BeginOffsetMillis"), src, f"{where}.BeginOffsetMillis",
                         scale=0.001)
-        end = seconds(t.get("EndOffsetMillis"), src, f"{where}.EndOffsetMillis", scale=0.001)
+        end = fast_seconds(t.get("EndOffsetMillis"), src, f"{where}.EndOffsetMillis", scale=0.001)
         words = _ca_words(t.get("Items"), src, f"{where}.Items")
         segs.append(Segment(speaker, start, end, _text(t.get("Content"), src,
                                                        f"{where}.Content"), words))
@@ -309,11 +378,10 @@ def _ca_words(items: Any, src: Source, where: str) -> list[Word] | None:
             continue
         if it.get("BeginOffsetMillis") is None:
             return None
-        out.append(Word.model_construct(
-            text=content,
-            start=seconds(it["BeginOffsetMillis"], src, f"{where}[{j}].BeginOffsetMillis",
+        out.append(make_word(content,
+            fast_seconds(it["BeginOffsetMillis"], src, f"{where}[{j}].BeginOffsetMillis",
                           scale=0.001),
-            end=seconds(it.get("EndOffsetMillis", it["BeginOffsetMillis"]), src,
+            fast_seconds(it.get("EndOffsetMillis", it["BeginOffsetMillis"]), src,
                         f"{where}[{j}].EndOffsetMillis", scale=0.001)))
     return out or None
 
@@ -351,8 +419,8 @@ def read_whisperx(src: Source) -> Transcript:
             start = timed[0][1].start
         if end is None:
             end = max((w[1].end or w[1].start or 0.0) for w in timed) if timed else None
-        start_s = seconds(start, src, f"{where}.start")
-        end_s = seconds(end, src, f"{where}.end") if end is not None else start_s
+        start_s = fast_seconds(start, src, f"{where}.start")
+        end_s = fast_seconds(end, src, f"{where}.end") if end is not None else start_s
         speaker = s.get("speaker")
         if speaker is None:
             votes = Counter(w[0] for w in words or [] if w[0] is not None)
@@ -378,18 +446,9 @@ def read_whisperx(src: Source) -> Transcript:
 def _whisperx_words(value: Any, src: Source, where: str) -> list[tuple[str | None, Word]] | None:
     if value is None:
         return None
-    out: list[tuple[str | None, Word]] = []
-    for j, w in enumerate(_list(value, src, where)):
-        w = _obj(w, src, f"{where}[{j}]")
-        st, en = w.get("start"), w.get("end")
-        spk = w.get("speaker")
-        out.append((
-            _speaker(spk, src, f"{where}[{j}].speaker") if spk is not None else None,
-            Word.model_construct(
-                text=_text(w.get("word", w.get("text")), src, f"{where}[{j}].word").strip(),
-                start=seconds(st, src, f"{where}[{j}].start") if st is not None else None,
-                end=seconds(en, src, f"{where}[{j}].end") if en is not None else None)))
-    return out
+    words, speakers = _parse_words(value, src, where, text_keys=("word", "text"),
+                                   times_optional=True)
+    return list(zip(speakers, words, strict=True))
 
 
 def _nearest_speaker(segs: list[Segment], k: int) -> str:
@@ -421,11 +480,11 @@ def read_deepgram(src: Source) -> Transcript:
             spk = u.get("speaker", u.get("channel"))
             if spk is None:
                 raise src.error("missing 'speaker' (run with diarize=true)", field=where)
-            words = [_dg_word(w, src, f"{where}.words[{j}]")
-                     for j, w in enumerate(u.get("words") or [])]
+            words = _parse_words(u.get("words") or [], src, f"{where}.words",
+                                 text_keys=("punctuated_word", "word"), want_speakers=False)[0]
             segs.append(Segment(_speaker(spk, src, f"{where}.speaker"),
-                                seconds(u.get("start"), src, f"{where}.start"),
-                                seconds(u.get("end"), src, f"{where}.end"),
+                                fast_seconds(u.get("start"), src, f"{where}.start"),
+                                fast_seconds(u.get("end"), src, f"{where}.end"),
                                 _text(u.get("transcript"), src, f"{where}.transcript"),
                                 words or None))
         return build_transcript(segs, src, "deepgram", unit="utterances")
@@ -437,28 +496,18 @@ def read_deepgram(src: Source) -> Transcript:
                      f"results.channels[{c}].alternatives")
         if not alts:
             continue
-        for j, w in enumerate(_list(_obj(alts[0], src, where).get("words"), src,
-                                    f"{where}.words")):
-            w = _obj(w, src, f"{where}.words[{j}]")
-            spk = w.get("speaker")
+        words, speakers = _parse_words(_obj(alts[0], src, where).get("words"), src,
+                                       f"{where}.words", text_keys=("punctuated_word", "word"))
+        for j, (spk, w) in enumerate(zip(speakers, words, strict=True)):
             if spk is None:
                 if len(chans) < 2:
                     raise src.error("words have no 'speaker': run Deepgram with diarize=true "
                                     "(and utterances=true)", field=f"{where}.words[{j}]")
-                spk = c
-            items.append((_speaker(spk, src, f"{where}.words[{j}].speaker"),
-                          _dg_word(w, src, f"{where}.words[{j}]")))
+                spk = str(c)
+            items.append((spk, w))
     if not items:
         raise src.error("no utterances and no words", field="results")
     return build_transcript(words_to_segments(items), src, "deepgram", unit="words")
-
-
-def _dg_word(w: Any, src: Source, where: str) -> Word:
-    w = _obj(w, src, where)
-    return Word.model_construct(
-        text=_text(w.get("punctuated_word") or w.get("word"), src, f"{where}.word"),
-        start=seconds(w.get("start"), src, f"{where}.start"),
-        end=seconds(w.get("end"), src, f"{where}.end"))
 
 
 # --------------------------------------------------------------------------- AssemblyAI
@@ -473,29 +522,21 @@ def read_assemblyai(src: Source) -> Transcript:
         for i, u in enumerate(utts):
             where = f"utterances[{i}]"
             u = _obj(u, src, where)
-            words = [_aai_word(w, src, f"{where}.words[{j}]")
-                     for j, w in enumerate(u.get("words") or [])]
+            words = _parse_words(u.get("words") or [], src, f"{where}.words",
+                                 text_keys=("text",), scale=0.001, want_speakers=False)[0]
             segs.append(Segment(_speaker(u.get("speaker"), src, f"{where}.speaker"),
-                                seconds(u.get("start"), src, f"{where}.start", scale=0.001),
-                                seconds(u.get("end"), src, f"{where}.end", scale=0.001),
+                                fast_seconds(u.get("start"), src, f"{where}.start", scale=0.001),
+                                fast_seconds(u.get("end"), src, f"{where}.end", scale=0.001),
                                 _text(u.get("text"), src, f"{where}.text"), words or None))
         return build_transcript(segs, src, "assemblyai", unit="utterances")
     words = data.get("words")
     if isinstance(words, list) and words and all(
             isinstance(w, dict) and w.get("speaker") is not None for w in words):
-        items = [(_speaker(w["speaker"], src, f"words[{j}].speaker"),
-                  _aai_word(w, src, f"words[{j}]")) for j, w in enumerate(words)]
+        parsed, speakers = _parse_words(words, src, "words", text_keys=("text",), scale=0.001)
+        items = [(str(spk), w) for spk, w in zip(speakers, parsed, strict=True)]
         return build_transcript(words_to_segments(items), src, "assemblyai", unit="words")
     raise src.error("no speaker-labelled 'utterances': transcribe with speaker_labels=true "
                     "so coach can tell the speakers apart", field="utterances")
-
-
-def _aai_word(w: Any, src: Source, where: str) -> Word:
-    w = _obj(w, src, where)
-    return Word.model_construct(
-        text=_text(w.get("text"), src, f"{where}.text"),
-        start=seconds(w.get("start"), src, f"{where}.start", scale=0.001),
-        end=seconds(w.get("end"), src, f"{where}.end", scale=0.001))
 
 
 # --------------------------------------------------------------------------- detection

@@ -8,7 +8,8 @@ lines, Amazon Transcribe word items with separate punctuation and string times,
 Call Analytics millisecond offsets, WhisperX word lists, Deepgram integer speakers,
 AssemblyAI milliseconds.
 
-Word times are spread evenly across each turn (as in the eval set's renderer).
+Word times are spread evenly across each turn (as in the eval set's renderer). JSON
+is compact, as the services deliver it, unless ``indent`` is given.
 """
 
 from __future__ import annotations
@@ -184,13 +185,13 @@ def _labels(turns: Sequence[WTurn], labels: dict[str, object] | None,
     return out
 
 
-def coach_json(turns: Sequence[WTurn]) -> str:
+def coach_json(turns: Sequence[WTurn], *, indent: int | None = None) -> str:
     return json.dumps({"turns": [{"speaker": t.speaker, "start": round(t.start, 2),
                                   "end": round(t.end, 2), "text": t.text} for t in turns]},
-                      indent=1, ensure_ascii=False)
+                      indent=indent, ensure_ascii=False)
 
 
-def aws_transcribe(turns: Sequence[WTurn], *, labels: dict[str, object] | None = None,
+def aws_transcribe(turns: Sequence[WTurn], *, indent: int | None = None, labels: dict[str, object] | None = None,
                    channels: bool = False, item_labels: bool = True) -> str:
     lab = _labels(turns, labels, (lambda i: f"ch_{i}") if channels else (lambda i: f"spk_{i}"))
     items: list[dict] = []
@@ -230,10 +231,10 @@ def aws_transcribe(turns: Sequence[WTurn], *, labels: dict[str, object] | None =
         results["speaker_labels"] = {"speakers": len(lab), "segments": segments}
         results["items"] = items
     return json.dumps({"jobName": "call", "accountId": "000000000000", "results": results,
-                       "status": "COMPLETED"}, indent=1)
+                       "status": "COMPLETED"}, indent=indent)
 
 
-def aws_call_analytics(turns: Sequence[WTurn], *, roles: dict[str, str]) -> str:
+def aws_call_analytics(turns: Sequence[WTurn], *, indent: int | None = None, roles: dict[str, str]) -> str:
     out = []
     for i, t in enumerate(turns):
         toks = _tokens(t.text)
@@ -260,10 +261,10 @@ def aws_call_analytics(turns: Sequence[WTurn], *, roles: dict[str, str]) -> str:
         "Participants": [{"ParticipantRole": "AGENT"}, {"ParticipantRole": "CUSTOMER"}],
         "ConversationCharacteristics": {"TotalConversationDurationMillis": total,
                                         "NonTalkTime": {"Instances": [], "TotalTimeMillis": 0}},
-        "ContentMetadata": {"Output": "Raw"}}, indent=1)
+        "ContentMetadata": {"Output": "Raw"}}, indent=indent)
 
 
-def whisperx(turns: Sequence[WTurn], *, labels: dict[str, object] | None = None,
+def whisperx(turns: Sequence[WTurn], *, indent: int | None = None, labels: dict[str, object] | None = None,
              wrapper: bool = False, drop_speaker: Sequence[int] = (),
              untimed_numbers: bool = False) -> str:
     lab = _labels(turns, labels, lambda i: f"SPEAKER_{i:02d}")
@@ -286,10 +287,10 @@ def whisperx(turns: Sequence[WTurn], *, labels: dict[str, object] | None = None,
     body: dict = {"segments": segs, "word_segments": all_words}
     if not wrapper:
         body["language"] = "en"
-    return json.dumps({"result": body} if wrapper else body, indent=1)
+    return json.dumps({"result": body} if wrapper else body, indent=indent)
 
 
-def deepgram(turns: Sequence[WTurn], *, labels: dict[str, object] | None = None) -> str:
+def deepgram(turns: Sequence[WTurn], *, indent: int | None = None, labels: dict[str, object] | None = None) -> str:
     lab = _labels(turns, labels, lambda i: i)
     utts, all_words = [], []
     for i, t in enumerate(turns):
@@ -315,10 +316,10 @@ def deepgram(turns: Sequence[WTurn], *, labels: dict[str, object] | None = None)
                                                "arch": "nova-2"}}},
         "results": {"channels": [{"alternatives": [{
             "transcript": " ".join(t.text for t in turns), "confidence": 0.97,
-            "words": all_words}]}], "utterances": utts}}, indent=1)
+            "words": all_words}]}], "utterances": utts}}, indent=indent)
 
 
-def assemblyai(turns: Sequence[WTurn], *, labels: dict[str, object] | None = None) -> str:
+def assemblyai(turns: Sequence[WTurn], *, indent: int | None = None, labels: dict[str, object] | None = None) -> str:
     lab = _labels(turns, labels, lambda i: chr(ord("A") + i))
     utts, all_words = [], []
     for t in turns:
@@ -336,7 +337,7 @@ def assemblyai(turns: Sequence[WTurn], *, labels: dict[str, object] | None = Non
         "text": " ".join(t.text for t in turns), "words": all_words, "utterances": utts,
         "confidence": 0.95, "audio_duration": int(max((t.end for t in turns), default=0)),
         "punctuate": True, "format_text": True, "speaker_labels": True,
-        "speakers_expected": None}, indent=1)
+        "speakers_expected": None}, indent=indent)
 
 
 def write(fmt: str, turns: Sequence[WTurn], **options) -> str:
