@@ -553,7 +553,7 @@ def test_readme_expectation_examples_are_valid(tmp_path: Path) -> None:
     exp = load_expectation_file(write(tmp_path / "outage.vtt.expect.yaml", single))
     assert exp.flags.present[1].at == 410.0
     entries = load_folder_expectations(write(tmp_path / "expectations.yaml", folder))
-    assert set(entries) == {"model-renewal.vtt", "lesson-onboarding.srt"}
+    assert set(entries) == {"model-renewal.vtt", "escalations/lesson-onboarding.srt"}
 
 
 # ------------------------------------------------- a team's rule pack, end to end
