@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from report_factory import FakeAnalyzer, make_report, make_transcript
+from report_factory import make_report, make_transcript
 
-from coach.render.html import render_html
+from coach.render.html import CALL_TYPE_NAMES, render_html
 from coach.web import create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -25,41 +25,17 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "teams-vtt" / "escalation_outage.vtt"
 
-# Used only while fixtures/teams-vtt/escalation_outage.vtt does not exist.
-FALLBACK_VTT = """WEBVTT
-
-00:00:01.000 --> 00:00:07.000
-<v Robin Hale>Hi Casey, thanks for joining. I'm Robin, your customer success manager.</v>
-
-00:00:07.500 --> 00:00:40.000
-<v Casey Moreau>This is the third outage this month. Our drivers could not load routes all morning and two of our biggest customers are threatening to leave. This is unacceptable.</v>
-
-00:00:38.000 --> 00:00:52.000
-<v Robin Hale>So what happened is the ingestion pipeline had a hotfix rollback during the migration.</v>
-
-00:00:52.500 --> 00:01:05.000
-<v Casey Moreau>I don't care about the pipeline, I care about my drivers.</v>
-
-00:01:05.500 --> 00:01:25.000
-<v Robin Hale>You're right, and I'm sorry. I can hear how much this hurt your team. I'll own this until it's fixed, and you'll have an update from me by 4pm today.</v>
-"""
-
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("playwright") is None or not Path(CHROMIUM).exists(),
     reason="needs playwright (pip) and Debian's chromium at /usr/bin/chromium "
            "(.ci/run installs both)")
 
 
-def _analyzer() -> FakeAnalyzer | None:
-    """The real analysis once it exists (None: create_app builds it), else the stand-in."""
-    return None if importlib.util.find_spec("coach.analysis") else FakeAnalyzer()
-
-
 @pytest.fixture()
 def server() -> Iterator[str]:
     from werkzeug.serving import make_server
 
-    app = create_app(analyzer=_analyzer())
+    app = create_app()  # the real analysis, built on the first upload
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -90,40 +66,37 @@ def _page(browser, width: int = 1280):
     return page, errors
 
 
-def _transcript_file(tmp_path: Path) -> tuple[Path, str]:
-    if FIXTURE.is_file():
-        return FIXTURE, ""
-    path = tmp_path / "escalation_outage.vtt"
-    path.write_text(FALLBACK_VTT, encoding="utf-8")
-    return path, "Robin Hale"
-
-
 def test_upload_a_call_and_read_the_report(server, browser, tmp_path):
     page, errors = _page(browser)
-    path, csm = _transcript_file(tmp_path)
+    path = FIXTURE
     page.goto(server + "/")
     assert page.get_by_role("heading", name="How did the call go?").is_visible()
     page.set_input_files("#file", str(path))
     assert page.locator("#file-name").inner_text() == path.name  # our script ran
-    if csm:
-        page.fill("#csm", csm)
     page.click("#go")
     page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
     if page.locator("h1:has-text('Who is the CSM')").count():  # detection failed: pick one
         page.click("#go")
         page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
 
-    # what a person sees
-    assert page.locator(".ct-label").inner_text().strip() in (
-        "Escalation", "QBR / business review", "Onboarding", "Renewal", "Check-in",
-        "Training", "Discovery")
+    # what a person sees: the report of this call, as `coach analyze` makes it
+    from coach.analysis import analyze_path, prepare
+
+    expected = analyze_path(FIXTURE)
+    assert page.locator(".ct-label").inner_text().strip() == \
+        CALL_TYPE_NAMES[expected.call_type.label]
+    assert page.locator(".score b").inner_text().strip() == str(expected.score)
     assert page.locator("#signals").is_visible()
-    assert page.locator("#timeline .bar").count() > 0
+    assert page.locator("#timeline .bar").count() == len(prepare(FIXTURE).turns)
     flags = page.locator("#flags .item")
+    assert flags.count() == len(expected.flags)
+    for i, flag in enumerate(expected.flags):
+        assert flags.nth(i).is_visible()
+        assert flag.message in flags.nth(i).inner_text()
     findings = page.locator("#findings .item")
-    assert flags.count() > 0 and flags.first.is_visible()
-    assert findings.count() > 0 and findings.first.is_visible()
-    assert page.locator("#transcript .turn").count() >= 5
+    assert findings.count() == len(expected.findings) > 0
+    assert findings.first.is_visible()
+    assert page.locator("#transcript .turn").count() == len(prepare(FIXTURE).turns)
     assert path.name in page.locator(".source").inner_text()
 
     # a finding marker on the timeline jumps to its moment in the transcript

@@ -81,6 +81,35 @@ def test_upload_ok_shows_the_report_and_keeps_nothing(analyzer, tmp_path, monkey
     assert list(tmp_path.iterdir()) == []
 
 
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "teams-vtt" / \
+    "escalation_outage.vtt"
+
+
+@pytest.fixture(scope="module")
+def real_analyzer():
+    from coach.analysis import Analyzer
+
+    return Analyzer()
+
+
+def test_upload_a_fixture_with_the_real_analysis(real_analyzer):
+    from coach.analysis import prepare
+    from coach.render.html import CALL_TYPE_NAMES
+
+    expected = real_analyzer.analyze(prepare(FIXTURE))
+    client = create_app(analyzer=real_analyzer).test_client()
+    resp = upload(client, FIXTURE.read_bytes(), name=FIXTURE.name)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200, page
+    assert f'<span class="ct-label">{CALL_TYPE_NAMES[expected.call_type.label]}</span>' in page
+    assert f"<b>{expected.score}</b>" in page
+    for f in expected.flags:
+        assert f'id="flag-{expected.flags.index(f) + 1}"' in page
+    assert page.count('class="item strength"') + page.count('class="item improvement"') == \
+        len(expected.findings)
+    assert page.count('class="turn ') == len(prepare(FIXTURE).turns)
+
+
 def test_hostile_transcript_text_arrives_escaped(analyzer):
     client = create_app(analyzer=analyzer).test_client()
     resp = upload(client, HOSTILE_TXT, name="notes.txt", csm="Robin Hale")

@@ -188,7 +188,7 @@ td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .num-dot.strength { background:var(--strength); }
 .num-dot.improvement { background:var(--improvement); }
 .steps td.mark, .checks td.mark { width:28px; font-weight:700; }
-.turn { display:grid; grid-template-columns: 180px 1fr; gap:2px 12px; padding:6px 8px;
+.turn { display:grid; grid-template-columns: 190px 1fr; gap:2px 12px; padding:6px 8px;
   border-left:4px solid transparent; border-radius:4px; scroll-margin-top:80px; }
 .turn.role-csm { border-left-color:var(--csm); }
 .turn.role-customer { border-left-color:var(--customer); }
@@ -461,8 +461,7 @@ def _header(p: _Page) -> str:
     breakdown = ""
     if r.score_breakdown:
         breakdown = '<p class="muted" style="margin:8px 0 0;font-size:13px">Score: ' + " · ".join(
-            f"{e(k)} {v:+g}" if v < 0 else f"{e(k)} {v:g}"
-            for k, v in r.score_breakdown.items()) + "</p>"
+            f"{e(_pretty(k).lower())} {v + 0.0:g}" for k, v in r.score_breakdown.items()) + "</p>"
     return (
         '<header class="report"><div class="head-grid"><div class="head-main">'
         '<div style="display:flex;justify-content:space-between;gap:8px;align-items:center">'

@@ -132,7 +132,8 @@ def read_upload(data: bytes, *, name: str, input_format: str | None) -> Transcri
 def assign(transcript: Transcript, *, csm: Sequence[str], roster: Any) -> Transcript:
     from coach.roles import assign_roles
 
-    return assign_roles(transcript, csm=csm, roster=roster, require_csm=True)
+    # as `coach analyze` does: a text-less source (RTTM) needs no CSM
+    return assign_roles(transcript, csm=csm, roster=roster, require_csm=transcript.has_text)
 
 
 def _speakers(transcript: Transcript) -> list[dict[str, Any]]:
