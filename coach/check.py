@@ -279,8 +279,11 @@ def check_targets(targets: Sequence[Target], analyzer: Any, *, csm: Sequence[str
         try:
             report = run(analyzer, target, csm=csm, roster=roster)
         except CoachError as err:
+            message = _one_line(str(err))
+            for prefix in (f"{target.path}: ", f"{name}: "):  # the line names the file already
+                message = message.removeprefix(prefix)
             results.append(CaseResult(suite=name, name="analysed", passed=False,
-                                      message=_one_line(str(err)), file=name, error=True))
+                                      message=message, file=name, error=True))
             continue
         results.append(CaseResult(suite=name, name="analysed", passed=True, file=name))
         if target.expectation is not None:
