@@ -21,7 +21,7 @@ START_ONLY = {"text", "otter-text"}
 def _script_turns(path):
     mod = make_fixtures()
     name = script_for(path)
-    return mod.timed(mod.CALLS[name], rate=2.3 if name == "checkin_monthly" else 2.5)
+    return mod.timed(mod.CALLS[name], rate=mod.RATES.get(name, 2.5))
 
 
 @pytest.mark.parametrize("path", [p for f in TEXT_FORMATS for p in fixture_files(f)],
@@ -71,7 +71,7 @@ def test_quick_start_escalation_shape():
     i = next(i for i, x in enumerate(t.turns) if x.text.endswith("--"))
     assert t.turns[i + 1].start < t.turns[i].end
     # Cues split mid-turn were merged into one turn per speaker stretch.
-    assert sum(1 for x in t.turns if x.text.startswith("And here's what I'm going to do")) == 1
+    assert sum(1 for x in t.turns if x.text.startswith("Here's what I'm going to do")) == 1
 
 
 def test_same_call_same_turns_across_formats():
