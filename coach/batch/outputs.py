@@ -131,7 +131,7 @@ def safe_name(rel: str, taken: set[str]) -> str:
     already taken (the same relative path under two roots) gets a short hash suffix.
     """
     parts = [p for p in re.split(r"[\\/]+", rel) if p and p != "."]
-    stem = "__".join(_UNSAFE.sub("_", p).strip("_") or "_" for p in parts) or "call"
+    stem = "__".join(_UNSAFE.sub("_", p).strip("._") or "_" for p in parts) or "call"
     digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
     if len(stem) > 150:
         stem = f"{stem[:140]}-{digest}"

@@ -41,7 +41,6 @@ from coach.batch.worker import (
     Outcome,
     Worker,
     WorkerConfig,
-    default_analyzer_factory,
     init_pool_worker,
     run_pool_chunk,
 )
@@ -64,7 +63,7 @@ class BatchOptions:
     rules_dirs: Sequence[Path] = ()
     input_format: str | None = None
     chunk_size: int = 0  # 0: chosen from the number of calls and workers
-    analyzer_factory: AnalyzerFactory = default_analyzer_factory
+    analyzer_factory: AnalyzerFactory | None = None  # None: coach.analysis.Analyzer
     progress_stream: TextIO | None = None
     progress: bool | None = None  # None: only when the stream is a terminal
 
@@ -271,11 +270,17 @@ def _score(run: _Run, progress: Progress) -> None:
         input_format=run.opts.input_format,
     )
     if _jobs(run.opts) == 1:
-        worker = Worker(config, run.opts.analyzer_factory)
+        worker = Worker(config, _factory(run.opts))
         for chunk in chunks:
             _record(run, worker.run(chunk), progress)
         return
     _score_pool(run, chunks, config, progress)
+
+
+def _factory(opts: BatchOptions) -> AnalyzerFactory:
+    from coach.batch import worker
+
+    return opts.analyzer_factory or worker.default_analyzer_factory
 
 
 def _pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessPoolExecutor:
@@ -300,7 +305,7 @@ def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
     breaks: dict[str, int] = {}  # path -> pools broken while it was in flight
     restarts = 0
     while queue or suspects:
-        pool = _pool(jobs, config, run.opts.analyzer_factory)
+        pool = _pool(jobs, config, _factory(run.opts))
         in_flight: dict[Future[list[Outcome]], list[FileTask]] = {}
         broken = False
         try:

@@ -66,6 +66,7 @@ class CsmStats:
     flag_calls: Counter[str] = field(default_factory=Counter)  # calls with the flag
     flag_calls_esc: Counter[str] = field(default_factory=Counter)
     flag_weight: Counter[str] = field(default_factory=Counter)  # severity-weighted count
+    flag_moments: Counter[str] = field(default_factory=Counter)  # flags raised (all calls)
     findings: Counter[str] = field(default_factory=Counter)
     strengths: Counter[str] = field(default_factory=Counter)
     suggestion: dict[str, str] = field(default_factory=dict)
@@ -104,6 +105,7 @@ class CsmStats:
             code = mo["code"]
             w = SEVERITY_WEIGHT.get(mo.get("severity", "low"), 1)
             self.flag_weight[code] += w
+            self.flag_moments[code] += 1
             if mo.get("suggestion") and code not in self.suggestion:
                 self.suggestion[code] = mo["suggestion"]
             heap = self.examples.setdefault(code, [])
@@ -133,11 +135,17 @@ class CsmStats:
             return self.flag_calls_esc[code] / self.escalations if self.escalations else None
         return self.flag_calls[code] / self.calls if self.calls else None
 
+    def priority(self, code: str) -> float:
+        """How often the flag is raised where it applies, times its mean severity."""
+        rate = self.rate(code) or 0.0
+        mean_weight = self.flag_weight[code] / self.flag_moments[code]
+        return rate * mean_weight
+
     def priorities(self) -> list[str]:
-        """Flags ranked by severity-weighted frequency (ties: the rubric's order)."""
+        """The flags to coach first (ties: more calls, then the rubric's order)."""
         order = {c: i for i, c in enumerate(FLAG_CODES)}
-        codes = [c for c, w in self.flag_weight.items() if w > 0]
-        codes.sort(key=lambda c: (-self.flag_weight[c], -self.flag_calls[c], order.get(c, 99)))
+        codes = [c for c, n in self.flag_moments.items() if n > 0]
+        codes.sort(key=lambda c: (-self.priority(c), -self.flag_calls[c], order.get(c, 99)))
         return codes[:PRIORITIES]
 
     def row(self) -> dict[str, Any]:

@@ -216,6 +216,9 @@ def decide_roles(transcript: Any, task: FileTask, roster: Any) -> tuple[Any, str
     from coach.roles import assign_roles
 
     team = _with_internal(roster, task.internal)
+    if not getattr(transcript, "has_text", True):  # RTTM: timing only, no CSM needed
+        t = assign_roles(transcript, csm=list(task.csm), roster=team, require_csm=False)
+        return _relabel(t, task, roster), _csm_source(t) or "n/a"
     if roster is not None:
         try:
             t = assign_roles(transcript, roster=team, require_csm=False)

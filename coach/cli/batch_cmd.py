@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from coach.models import FORMATS
+from coach.cli.common import handle_errors, input_format_option, roster_option
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -20,8 +20,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output directory (created; re-using it resumes an earlier run).")
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The team's CSMs and internal colleagues by name.")
+@roster_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores; 1 runs in-process).")
 @click.option("--since", type=_DATE, default=None, metavar="DATE",
@@ -31,11 +30,11 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--rules", "rules_dirs", multiple=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of the team's own rules, on top of the shipped ones (repeatable).")
-@click.option("--input-format", type=click.Choice(FORMATS), default=None, metavar="NAME",
-              help="Read every file as NAME instead of detecting it: " + ", ".join(FORMATS) + ".")
+@input_format_option
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
-def batch(paths: tuple[Path, ...], out: Path, roster: Path | None, jobs: int | None,
+@handle_errors
+def batch(paths: tuple[Path, ...], out: Path, roster: str | None, jobs: int | None,
           since: dt.datetime | None, until: dt.datetime | None, rules_dirs: tuple[Path, ...],
           input_format: str | None, progress: bool | None) -> None:
     """Score every call under PATH... into --out.
@@ -51,28 +50,24 @@ def batch(paths: tuple[Path, ...], out: Path, roster: Path | None, jobs: int | N
     2 usage error, 130 interrupted (re-run to finish).
     """
     from coach.batch import BatchOptions, main_message, run_batch
-    from coach.errors import CoachError
 
     if since and until and since > until:
         raise click.UsageError("--since is after --until")
     opts = BatchOptions(
         paths=list(paths),
         out=out,
-        roster=roster,
+        roster=Path(roster) if roster else None,
         jobs=jobs or os.cpu_count() or 1,
         since=since.date() if since else None,
         until=until.date() if until else None,
         rules_dirs=list(rules_dirs),
-        input_format=input_format,
+        input_format=input_format.lower() if input_format else None,
         progress=progress,
     )
     previous = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _terminate)  # `kill` stops as cleanly as Ctrl-C
     try:
-        result = run_batch(opts)
-    except CoachError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
+        result = run_batch(opts)  # a CoachError: one line, exit 2 (handle_errors)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(main_message(result, out), err=result.interrupted)

@@ -1,0 +1,221 @@
+"""Benchmark batch scoring against the floor of any spaCy pipeline.
+
+    python bench/bench_batch.py --calls 500 --min-minutes 30 --max-minutes 60
+    python bench/bench_batch.py --calls 100 500      # memory must not grow with calls
+
+For each call count it generates synthetic calls (``gen_calls.py``, fixed ``--seed``;
+the first 100 calls of a 500-call set are the 100-call set) and measures, each stage
+in a fresh process so its peak memory is its own:
+
+- ``read``      reading and normalizing every file (``coach.readers``), words/s;
+- ``tokenize``  ``spacy.blank("en")`` tokenizer over the same turns with
+                ``nlp.tokenizer.pipe``: the floor of any spaCy-based pipeline (the faster
+                of the default tokenizer cache and the pipeline's larger cache);
+- ``jobs1``     ``coach batch --jobs 1``: the whole run (discover, read, roles, analysis,
+                reports, CSVs, summary) in one process;
+- ``jobs2``     the same with ``--jobs 2``;
+
+plus peak memory (``ru_maxrss`` of the process and of its largest child) and the
+ratios the issue sets: jobs1 / tokenize >= 0.40 and jobs2 / jobs1 >= 1.6. Words are
+whitespace-separated words of the turns' text, the same count for every stage. Runs
+vary 15-25 % on shared machines: compare the ratios of one run, not times across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STAGES = ("read", "tokenize", "jobs1", "jobs2")
+BAR_FULL_VS_TOKENIZE = 0.40
+BAR_JOBS2_VS_JOBS1 = 1.6
+
+
+def _files(calls_dir: Path) -> list[Path]:
+    from coach.batch.discover import Found, discover
+
+    return [f.path for f in discover([calls_dir]) if isinstance(f, Found)]
+
+
+def _rss() -> dict[str, float]:
+    """Peak resident memory in MB (Linux reports KB) of this process and its largest child."""
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / scale / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / scale / 1024
+    return {"rss_self_mb": round(me, 1), "rss_children_mb": round(kids, 1)}
+
+
+def stage_read(calls_dir: Path) -> dict[str, float]:
+    from coach.readers import read_transcript
+
+    files = _files(calls_dir)
+    t0 = time.perf_counter()
+    words = 0
+    for f in files:
+        t = read_transcript(f)
+        words += sum(len(turn.text.split()) for turn in t.turns)
+    secs = time.perf_counter() - t0
+    return {"files": len(files), "words": words, "seconds": secs}
+
+
+def stage_tokenize(calls_dir: Path) -> dict[str, float]:
+    import spacy
+
+    from coach.readers import read_transcript
+
+    texts: list[str] = []
+    for f in _files(calls_dir):
+        texts.extend(turn.text for turn in read_transcript(f).turns)
+    words = sum(len(t.split()) for t in texts)
+    best: dict[str, float] = {}
+    try:
+        from coach.nlp import TOKENIZER_CACHE
+    except ImportError:  # pragma: no cover
+        TOKENIZER_CACHE = 0
+    for cache in (None, TOKENIZER_CACHE or None):
+        nlp = spacy.blank("en")
+        if cache:
+            nlp.tokenizer.max_cache_size = cache
+        t0 = time.perf_counter()
+        tokens = 0
+        for doc in nlp.tokenizer.pipe(texts, batch_size=1000):
+            tokens += len(doc)
+        secs = time.perf_counter() - t0
+        key = "default_cache" if cache is None else f"cache_{cache}"
+        best[key] = words / secs
+        if "seconds" not in best or secs < best["seconds"]:
+            best["seconds"] = secs
+            best["tokens"] = tokens
+    return {"words": words, "turns": len(texts), **best}
+
+
+def stage_batch(calls_dir: Path, jobs: int) -> dict[str, float]:
+    from coach.batch import BatchOptions, run_batch
+
+    out = Path(tempfile.mkdtemp(prefix=f"bench-out-j{jobs}-"))
+    roster = calls_dir / "team.toml"
+    try:
+        t0 = time.perf_counter()
+        result = run_batch(BatchOptions(
+            paths=[calls_dir], out=out, jobs=jobs, progress=False,
+            roster=roster if roster.is_file() else None,
+        ))
+        secs = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return {"files": result.scored + result.failed, "scored": result.scored,
+            "failed": result.failed, "words_analysed": result.words, "seconds": secs}
+
+
+def run_stage(name: str, calls_dir: Path) -> dict[str, float]:
+    if name == "read":
+        res = stage_read(calls_dir)
+    elif name == "tokenize":
+        res = stage_tokenize(calls_dir)
+    elif name in ("jobs1", "jobs2"):
+        res = stage_batch(calls_dir, int(name[-1]))
+    else:
+        raise SystemExit(f"unknown stage {name}")
+    return {**res, **_rss()}
+
+
+def _generate(calls_dir: Path, calls: int, lo: float, hi: float, seed: int) -> int:
+    """Generate (or reuse) the call set; returns its total words."""
+    stamp = calls_dir / ".bench.json"
+    params = {"calls": calls, "min": lo, "max": hi, "seed": seed}
+    if stamp.is_file() and json.loads(stamp.read_text()).get("params") == params:
+        return int(json.loads(stamp.read_text())["words"])
+    shutil.rmtree(calls_dir, ignore_errors=True)
+    sys.path.insert(0, str(HERE))
+    from gen_calls import generate
+
+    counts = generate(calls_dir, calls=calls, min_minutes=lo, max_minutes=hi, seed=seed)
+    stamp.write_text(json.dumps({"params": params, "words": counts["words"]}))
+    return counts["words"]
+
+
+def _child(stage: str, calls_dir: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--stage", stage, str(calls_dir)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"stage {stage} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--calls", type=int, nargs="+", default=[500])
+    ap.add_argument("--min-minutes", type=float, default=30)
+    ap.add_argument("--max-minutes", type=float, default=60)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--stages", default=",".join(STAGES))
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "coach-bench")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--stage", help=argparse.SUPPRESS)
+    ap.add_argument("dir", nargs="?", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.stage:  # one measurement, in this fresh process
+        print(json.dumps(run_stage(args.stage, args.dir)))
+        return 0
+
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    figures: dict[str, dict[str, dict[str, float]]] = {}
+    for n in args.calls:
+        name = f"calls-{n}-{args.seed}-{args.min_minutes:g}-{args.max_minutes:g}"
+        calls_dir = args.workdir / name
+        words = _generate(calls_dir, n, args.min_minutes, args.max_minutes, args.seed)
+        print(f"\n{n} calls of {args.min_minutes:g}-{args.max_minutes:g} min, "
+              f"{words:,} words ({calls_dir})")
+        print(f"{'stage':<10} {'words/s':>12} {'seconds':>9} {'peak MB':>9} {'child MB':>9}")
+        rows: dict[str, dict[str, float]] = {}
+        for stage in stages:
+            res = _child(stage, calls_dir)
+            res["words_per_s"] = words / res["seconds"]
+            rows[stage] = res
+            print(f"{stage:<10} {res['words_per_s']:>12,.0f} {res['seconds']:>9.2f} "
+                  f"{res['rss_self_mb']:>9.0f} {res['rss_children_mb']:>9.0f}"
+                  + (f"   ({res['failed']:.0f} failed)" if res.get("failed") else ""))
+        tok = rows.get("tokenize")
+        if tok:
+            extra = ", ".join(f"{k}: {v:,.0f} w/s" for k, v in tok.items() if k.startswith(
+                ("default_cache", "cache_")))
+            print(f"  tokenizer variants: {extra}")
+        if tok and "jobs1" in rows:
+            r = rows["jobs1"]["words_per_s"] / tok["words_per_s"]
+            print(f"  jobs1 / tokenize = {r:.2f}  (bar >= {BAR_FULL_VS_TOKENIZE:.2f}: "
+                  f"{'met' if r >= BAR_FULL_VS_TOKENIZE else 'NOT met'})")
+        if "jobs1" in rows and "jobs2" in rows:
+            r = rows["jobs2"]["words_per_s"] / rows["jobs1"]["words_per_s"]
+            print(f"  jobs2 / jobs1    = {r:.2f}  (bar >= {BAR_JOBS2_VS_JOBS1:.1f}: "
+                  f"{'met' if r >= BAR_JOBS2_VS_JOBS1 else 'NOT met'})")
+        figures[str(n)] = rows
+    if len(args.calls) > 1:
+        print("\npeak memory by number of calls (MB; jobs2: largest worker):")
+        for stage in ("jobs1", "jobs2"):
+            vals = []
+            for n in args.calls:
+                row = figures[str(n)].get(stage)
+                if row:
+                    mb = row["rss_children_mb"] if stage == "jobs2" else row["rss_self_mb"]
+                    vals.append(f"{n} calls: {mb:.0f}")
+            if vals:
+                print(f"  {stage}: " + ", ".join(vals))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
