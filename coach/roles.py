@@ -156,8 +156,7 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
     sources: dict[str, str] = {}
 
     names = [n.strip() for n in csm if n and n.strip()]
-    if names:
-        _apply_csm_names(names, speakers, roles, sources, transcript)
+    notes = _apply_csm_names(names, speakers, roles, sources, transcript) if names else []
 
     if roster is not None:
         for spk in speakers:
@@ -195,7 +194,7 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
             else:
                 roles[spk], sources[spk] = "unknown", "CSM not decided"
     turns = [t.model_copy(update={"role": roles[t.speaker]}) for t in transcript.turns]
-    warnings = list(transcript.warnings)
+    warnings = list(transcript.warnings) + [n for n in notes if n not in transcript.warnings]
     undecided = "could not decide which speaker is the CSM; name one with --csm NAME"
     if not decided and undecided not in warnings:
         warnings.append(undecided)
@@ -204,7 +203,7 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
 
 
 def _apply_csm_names(names: list[str], speakers: list[str], roles: dict[str, str],
-                     sources: dict[str, str], transcript: Transcript) -> None:
+                     sources: dict[str, str], transcript: Transcript) -> list[str]:
     unmatched = []
     for name in names:
         exact = [s for s in speakers if s.casefold() == name.casefold()]
@@ -220,6 +219,10 @@ def _apply_csm_names(names: list[str], speakers: list[str], roles: dict[str, str
         raise RoleError(f"{_where(transcript)}--csm {', '.join(repr(n) for n in unmatched)} "
                         f"matches no speaker; "
                         f"speakers are {_speaker_list(transcript)}")
+    if unmatched:
+        # A team's list of CSMs, some of whom are not on this call: fine, but say so.
+        return [f"--csm {', '.join(repr(n) for n in unmatched)} matches no speaker on this call"]
+    return []
 
 
 def _from_format(transcript: Transcript, speakers: list[str], roles: dict[str, str],

@@ -79,38 +79,28 @@ def match_otter_header(line: str) -> tuple[str, float] | None:
 
 
 def read_text(src: Source) -> Transcript:
-    segs: list[Segment] = []
-    parts: list[list[str]] = []  # each segment's text lines, joined at the end
-    cur: list[str] | None = None
-    before = 0
-    backwards: list[int] = []
-    last = -1.0
-    for no, line in enumerate(src.text.split("\n"), 1):
-        hit = match_text_line(line)
-        if hit is not None:
-            name, start, text = hit
-            if start < last:
-                backwards.append(no)
-            last = start
-            cur = [text]
-            parts.append(cur)
-            segs.append(Segment(name, start, None, "", None, no))
-            continue
-        if line.strip():
-            if cur is None:
-                before += 1
-            else:
-                cur.append(line)
-    if not segs:
-        raise src.error("no timestamped speaker lines found (expected '[hh:mm:ss] Name: "
-                        "text' or 'Name (mm:ss): text')")
-    for seg, texts in zip(segs, parts, strict=True):
-        seg.text = " ".join(texts)
-    _notes(src, before, backwards)
-    return build_transcript(segs, src, "text", timing="start_only", unit="lines")
+    return _read_lines(
+        src, "text", lambda line, prev_blank: match_text_line(line), unit="lines",
+        missing="no timestamped speaker lines found (expected '[hh:mm:ss] Name: text' or "
+                "'Name (mm:ss): text')")
 
 
 def read_otter(src: Source) -> Transcript:
+    def opener(line: str, prev_blank: bool) -> tuple[str, float, str] | None:
+        hit = match_otter_header(line) if prev_blank else None
+        return (hit[0], hit[1], "") if hit else None
+
+    return _read_lines(
+        src, "otter-text", opener, unit="blocks",
+        skip=lambda line: len(line) < 120 and bool(_OTTER_FOOTER.search(line)),
+        missing="no Otter speaker headers found (expected 'Name  0:05' lines, each followed "
+                "by the text)")
+
+
+def _read_lines(src: Source, fmt: str, opener, *, unit: str, missing: str,
+                skip=None) -> Transcript:
+    """Lines that open a turn (``opener`` gives speaker, start, first text) and the
+    lines after them that continue it; lines before the first turn are counted."""
     segs: list[Segment] = []
     parts: list[list[str]] = []  # each segment's text lines, joined at the end
     cur: list[str] | None = None
@@ -120,30 +110,27 @@ def read_otter(src: Source) -> Transcript:
     prev_blank = True
     for no, line in enumerate(src.text.split("\n"), 1):
         blank = not line.strip()
-        if not blank:
-            hit = match_otter_header(line) if prev_blank else None
-            if hit is not None:
-                name, start = hit
-                if start < last:
-                    backwards.append(no)
-                last = start
-                cur = []
-                parts.append(cur)
-                segs.append(Segment(name, start, None, "", None, no))
-            elif _OTTER_FOOTER.search(line) and len(line) < 120:
-                pass
-            elif cur is None:
+        hit = None if blank else opener(line, prev_blank)
+        if hit is not None:
+            name, start, text = hit
+            if start < last:
+                backwards.append(no)
+            last = start
+            cur = [text] if text else []
+            parts.append(cur)
+            segs.append(Segment(name, start, None, "", None, no))
+        elif not blank and not (skip and skip(line)):
+            if cur is None:
                 before += 1
             else:
                 cur.append(line)
         prev_blank = blank
     if not segs:
-        raise src.error("no Otter speaker headers found (expected 'Name  0:05' lines, "
-                        "each followed by the text)")
+        raise src.error(missing)
     for seg, texts in zip(segs, parts, strict=True):
         seg.text = " ".join(texts)
     _notes(src, before, backwards)
-    return build_transcript(segs, src, "otter-text", timing="start_only", unit="blocks")
+    return build_transcript(segs, src, fmt, timing="start_only", unit=unit)
 
 
 def _notes(src: Source, before: int, backwards: list[int]) -> None:
