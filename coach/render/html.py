@@ -444,7 +444,7 @@ def _header(p: _Page) -> str:
     if ct.focus:
         rows.append(f"<li><b>Focus:</b> {e(ct.focus)}</li>")
     if ct.escalation_cause:
-        rows.append(f"<li><b>Cause:</b> {e(ct.escalation_cause)}</li>")
+        rows.append(f"<li><b>Cause:</b> {e(_pretty(ct.escalation_cause))}</li>")
     if ct.turned_escalation_at is not None:
         rows.append(f"<li>Turned into an escalation at {p.ts(ct.turned_escalation_at)}</li>")
     if ct.evidence:
@@ -583,16 +583,19 @@ def _signals(p: _Page) -> str:
             f"{ROLE_NAMES.get(k, k)} {v:.0f}" for k, v in m.wpm.items()), MEH))
     table = ""
     if m.talk_time:
+        words = not r.timing_only  # a text-less source has no words to count
         rows = "".join(
             f"<tr><td>{e(s.speaker)}</td><td>{e(ROLE_NAMES.get(s.role, s.role))}</td>"
             f'<td class="num">{stamp(s.seconds)}</td><td class="num">{_pct(s.share)}</td>'
-            f'<td class="num">{s.turns}</td><td class="num">{s.words}</td>'
-            f'<td class="num">{"" if s.wpm is None else f"{s.wpm:.0f}"}</td></tr>'
-            for s in m.talk_time)
+            f'<td class="num">{s.turns}</td>'
+            + (f'<td class="num">{s.words}</td>'
+               f'<td class="num">{"" if s.wpm is None else f"{s.wpm:.0f}"}</td>' if words else "")
+            + "</tr>" for s in m.talk_time)
         table = ('<div class="scroll" style="margin-top:12px"><table><thead><tr><th>Speaker</th>'
                  '<th>Role</th><th class="num">Talk</th><th class="num">Share</th>'
-                 '<th class="num">Turns</th><th class="num">Words</th><th class="num">WPM</th>'
-                 f"</tr></thead><tbody>{rows}</tbody></table></div>")
+                 '<th class="num">Turns</th>'
+                 + ('<th class="num">Words</th><th class="num">WPM</th>' if words else "")
+                 + f"</tr></thead><tbody>{rows}</tbody></table></div>")
     return (f'<section id="signals"><h2>Communication signals</h2>'
             f'<div class="signals">{"".join(cards)}</div>{table}</section>')
 
@@ -712,7 +715,7 @@ def _timeline(p: _Page) -> str:
         legend.append('<span><i style="background:var(--strength)"></i>strength</span>'
                       '<span><i style="background:var(--improvement)"></i>improvement</span>')
     hint = ("Click a bar or a marker to jump to that moment in the transcript."
-            if p.linkable else "Click a marker to see the finding.")
+            if p.linkable else "Click a marker to see it in the report.")
     return (f'<section id="timeline" class="timeline"><h2>Timeline</h2>'
             f'{"".join(rows)}{lanes}{_axis(p.duration)}'
             f'<div class="legend">{"".join(legend)}<span class="no-print">{hint}</span></div>'
