@@ -15,7 +15,7 @@ from coach import __version__
 from coach.calltype import classify
 from coach.concerns import find_concerns
 from coach.judge import checks, findings, flags, score, sequence
-from coach.language_signals import confidence_level, empathy_level, find_jargon
+from coach.language_signals import confidence_level, customer_jargon, empathy_level, find_jargon
 from coach.metrics import BackchannelLexicon, compute_timing_metrics
 from coach.models import Transcript
 from coach.moves import Utterance, detect_moves, utterance_moves
@@ -102,7 +102,8 @@ class Analyzer:
         metrics.confidence = confidence_level(utts)
         concerns = find_concerns(utts)
         seq = sequence(utts, ct)
-        flag_list = flags(utts, ct, metrics, seq, concerns, self.rules)
+        flag_list = flags(utts, ct, metrics, seq, concerns, self.rules,
+                          customer_jargon(utts, self.jargon_terms))
         check_list = checks(utts, ct, flag_list)
         finding_list = findings(utts, self.rules, flag_list)
         total, breakdown = score(flag_list, seq, check_list, finding_list, self.rules)

@@ -34,6 +34,7 @@ AGENDA = {
     "agenda_check_in": "check_in",
 }
 THRESHOLD = 3.0
+PROBE_WEIGHT = 0.25
 MIN_KINDS = 2
 
 
@@ -140,6 +141,10 @@ def _routine(utts: list[Utterance]) -> tuple[str, float, list[Evidence]]:
                 if len(ev[label]) < 4:
                     ev[label].append(Evidence(at=u.turn.start, speaker=u.turn.speaker,
                                               quote=sent.text.strip(), signal=signal))
+    # discovery is a call of questions: each probing question by the CSM side weighs a little
+    probes = sum(len(u.sentences("probe")) for u in utts if u.company)
+    if probes:
+        counts["discovery"] += PROBE_WEIGHT * probes
     if not counts:
         return "check_in", 0.35, []
     best = max(counts, key=lambda k: counts[k])

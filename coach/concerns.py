@@ -1,7 +1,10 @@
 """Customer concerns by topic, and whether the company side responded to each.
 
 A concern is a customer sentence that names a topic (billing, data, security, …) and a
-problem in the same breath (a question is a request, not a concern). It counts as addressed when someone on the company side
+problem in the same breath (a question is a request, not a concern), in a turn that
+opens it as a topic of its own ("one thing…", "while I have you…") or asks for something:
+the call's main issue is what the whole call answers, and a customer's answer to a
+question is not a new concern. It counts as addressed when someone on the company side
 speaks about the same topic afterwards (a vague or defensive reply still counts), or
 had just raised that topic themselves in the turn before (the customer is reacting).
 """
@@ -24,7 +27,7 @@ def find_concerns(utts: list[Utterance]) -> list[Concern]:
         if u.role != "customer":
             continue
         problem_sents = {s.start for sig in PROBLEM_SIGNALS for s in u.sentences(sig)}
-        if not problem_sents:
+        if not problem_sents or not (u.has("topic_shift") or u.has("demand")):
             continue
         for topic in TOPICS:
             if topic in seen:

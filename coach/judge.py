@@ -108,7 +108,8 @@ class FlagBuilder:
 
 
 def flags(utts: list[Utterance], call_type: CallType, metrics: Metrics, seq: Sequence,
-          concerns: list[Concern], rules: RuleSet) -> list[Flag]:
+          concerns: list[Concern], rules: RuleSet,
+          customer_jargon: dict[str, float] | None = None) -> list[Flag]:
     fb = FlagBuilder(rules, call_type)
     csm = _csm(utts)
     company = [u for u in utts if u.company and not u.backchannel]
@@ -189,10 +190,15 @@ def flags(utts: list[Utterance], call_type: CallType, metrics: Metrics, seq: Seq
             fb.add("talk-ratio-low", detail={"ratio": round(ratio, 3), "band": [lo, hi]},
                    message=f"The CSM talked {ratio:.0%} of the time; expected {lo:.0%}–{hi:.0%} for {call_type.label.replace('_', ' ')}.")
 
-    unexplained = [j for j in metrics.jargon if not j.explained]
-    jargon_ok = bool(fb.profile and fb.profile.jargon_ok)
-    if fb.applies("jargon") and not jargon_ok and len(unexplained) >= fb.threshold("jargon", "min_terms", 3):
-        terms = sorted({j.term for j in unexplained})
+    # the customer's own vocabulary is not jargon to them; a customer side that talks
+    # shop (two or more technical terms of its own) is a technical audience
+    theirs = customer_jargon or {}
+    unexplained = [j for j in metrics.jargon if not j.explained
+                   and not (j.term.lower() in theirs and theirs[j.term.lower()] <= j.at)]
+    technical_audience = len(theirs) >= fb.threshold("jargon", "technical_audience_terms", 2)
+    jargon_ok = bool(fb.profile and fb.profile.jargon_ok) or technical_audience
+    terms = sorted({j.term.lower() for j in unexplained})
+    if fb.applies("jargon") and not jargon_ok and len(terms) >= fb.threshold("jargon", "min_terms", 3):
         fb.add("jargon", at=unexplained[0].at, detail={"terms": terms[:12], "count": len(unexplained)},
                message=f"Unexplained technical terms with a business audience: {', '.join(terms[:6])}.")
 

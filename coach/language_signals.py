@@ -41,6 +41,18 @@ def find_jargon(utts: list[Utterance], jargon_terms: frozenset[str]) -> list[Jar
     return out
 
 
+def customer_jargon(utts: list[Utterance], jargon_terms: frozenset[str]) -> dict[str, float]:
+    """Technical terms the customer side used, with the first time: their vocabulary."""
+    out: dict[str, float] = {}
+    for u in utts:
+        if u.role != "customer" or u.backchannel:
+            continue
+        for sent in u.doc.sents:
+            for term in _terms(sent, jargon_terms):
+                out.setdefault(term.lower(), u.turn.start)
+    return out
+
+
 def _terms(sent, jargon_terms: frozenset[str]) -> list[str]:
     found: list[str] = []
     lowered = [t.lower_ for t in sent]

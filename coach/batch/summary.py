@@ -70,6 +70,7 @@ class CsmStats:
     findings: Counter[str] = field(default_factory=Counter)
     strengths: Counter[str] = field(default_factory=Counter)
     suggestion: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # finding key -> its message
     # per flag: a small heap of (severity weight, -call order, -index, moment): the
     # most severe, earliest moments are the examples the summary links to
     examples: dict[str, list[tuple[int, int, int, dict[str, Any]]]] = field(
@@ -114,8 +115,11 @@ class CsmStats:
                 heapq.heappush(heap, item)
             elif item[:3] > heap[0][:3]:
                 heapq.heapreplace(heap, item)
-        self.findings.update(row.get("findings") or [])
-        self.strengths.update(row.get("strengths") or [])
+        for counter, items in ((self.findings, row.get("findings")),
+                               (self.strengths, row.get("strengths"))):
+            for key, label in _pairs(items):
+                counter[key] += 1
+                self.labels.setdefault(key, label)
 
     # --- derived figures ---
     @property
@@ -171,9 +175,20 @@ class CsmStats:
             if self.calls else None,
             **{f"{c}_rate": _r(self.rate(c)) for c in FLAG_CODES},
             "most_common_findings": "; ".join(
-                f"{k} ({n})" for k, n in self.findings.most_common(3)
+                f"{self.labels.get(k, k)} ({n})" for k, n in self.findings.most_common(3)
             ),
         }
+
+
+def _pairs(items: Any) -> list[tuple[str, str]]:
+    """Findings as (key, label); a bare string is its own label."""
+    out = []
+    for it in items or []:
+        if isinstance(it, str):
+            out.append((it, it))
+        else:
+            out.append((str(it[0]), str(it[1])))
+    return out
 
 
 def _r(x: float | None) -> float | str:
@@ -216,7 +231,7 @@ class TeamStats:
         for code, n in (row.get("flags") or {}).items():
             if n:
                 self.flag_calls[code] += 1
-        for name in row.get("csms") or [row.get("csm") or "(unknown)"]:
+        for name in row.get("csms") or ([row["csm"]] if row.get("csm") else []):
             key = " ".join(name.split()).casefold()
             stats = self.csms.get(key)
             if stats is None:
@@ -242,6 +257,11 @@ def _link(file: str | None, report: str | None) -> str:
     name = (file or report or "call").replace("\\", "/").rsplit("/", 1)[-1]
     name = name.replace("[", "(").replace("]", ")")
     return f"[{name}]({(report or '').replace(' ', '%20')})"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _quote(text: str | None) -> str:
@@ -339,8 +359,8 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
                 lines.append(f"   - {_link(mo.get('file'), mo.get('report'))}{at}"
                              f"{_quote(mo.get('quote'))}")
         if s.strengths:
-            best = ", ".join(k for k, _ in s.strengths.most_common(2))
+            best = " ".join(_sentence(s.labels.get(k, k)) for k, _ in s.strengths.most_common(2))
             lines.append("")
-            lines.append(f"Strengths to keep: {best}.")
+            lines.append(f"Strengths to keep: {best}")
     lines.append("")
     return "\n".join(lines)

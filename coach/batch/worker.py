@@ -324,10 +324,11 @@ def compact(report: Any, transcript: Any, csm_source: str, task: FileTask,
         }
         for f in report.flags[:MOMENTS_MAX]
     ]
-    findings = [
-        fi.rule or fi.theme for fi in report.findings if fi.kind == "improvement"
-    ]
-    strengths = [fi.rule or fi.theme for fi in report.findings if fi.kind == "strength"]
+    # (stable key, readable label): findings are counted by rule, shown by message
+    findings = [[fi.rule or fi.theme, _short(fi.message, 100)]
+                for fi in report.findings if fi.kind == "improvement"]
+    strengths = [[fi.rule or fi.theme, _short(fi.message, 100)]
+                 for fi in report.findings if fi.kind == "strength"]
     return {
         "csm": "; ".join(csms),
         "csms": csms,

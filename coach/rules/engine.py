@@ -8,6 +8,7 @@ Exceptions (negation, questions, conditionals) are applied per hit, on the sente
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,11 @@ LEAD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "okay", 
                           "like", "just", "actually", "sorry"})
 
 SCOPES = ("company", "customer", "any")
+TAG_QUESTION = re.compile(
+    r",\s*(?:is|are|do|does|did|was|were|can|could|would|will|have|has|should|wo|ca)(?:n't| not)?"
+    r"\s+(?:you|they|it|he|she|we|i)\W*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,8 @@ def is_question(sent: Span) -> bool:
         return True
     if first in AUX_START and second in ("n't", "not") and i + 2 < len(words) and words[i + 2] in SUBJ:
         return True
-    if len(words) >= 3 and words[-1] in SUBJ and words[-2] == "n't" and words[-3] in AUX_START:
-        return True  # tag question: "..., isn't it"
-    if len(words) >= 2 and words[-1] in ("you", "they", "it", "he", "she", "we") and words[-2] in AUX_START:
-        return True  # tag question: "they're not, are they"
+    if TAG_QUESTION.search(text):
+        return True  # "..., isn't it" / "they're not, are they."
     if first in WH and (second in AUX_START or second in ("'s", "'re", "do", "much", "many",
                                                            "long", "kind", "often", "else")):
         return True
@@ -218,6 +222,10 @@ class RuleEngine:
         if ex.unless_words:
             low = sent.text.lower()
             if any(w in low for w in ex.unless_words):
+                return False
+        if ex.require_words:
+            words = {t.lower_ for t in sent}
+            if not any(w in words for w in ex.require_words):
                 return False
         if ex.first_person and not any(t.lower_ in FIRST_PERSON for t in sent):
             return False

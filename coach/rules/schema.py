@@ -48,6 +48,7 @@ SIGNALS: tuple[str, ...] = (
     "no_escalation_needed",
     "stop_apologizing",
     "satisfied",
+    "topic_shift",
     "time_specific",
     "time_vague",
     "greeting",
@@ -115,6 +116,8 @@ class Exceptions(BaseModel):
     """Drop the hit when the sentence holds any of these lower-cased words/phrases."""
     max_sentence_tokens: int | None = None
     """Only short sentences count (e.g. backchannels)."""
+    require_words: list[str] = Field(default_factory=list)
+    """Keep the hit only when the sentence holds one of these whole words (e.g. "your")."""
     first_person: bool = False
     """The sentence must have I/we/me/us/my/our (the speaker's own commitment)."""
 
