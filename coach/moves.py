@@ -64,7 +64,7 @@ class Utterance:
 
 
 PROBE_BLOCKERS = ("greeting", "logistics")
-PROBE_BLOCKING_MOVES = ("close_loop", "solution")
+PROBE_BLOCKING_MOVES = ("close_loop", "solution", "minimizing", "defensive", "dismissive", "blaming")
 
 
 def build_utterance(index: int, turn: Turn, doc: Doc, engine: RuleEngine) -> Utterance:
@@ -75,9 +75,16 @@ def build_utterance(index: int, turn: Turn, doc: Doc, engine: RuleEngine) -> Utt
     for h in hits:
         groups[h.rule.emits].append(h)
     u.by_emit = dict(groups)
-    u.backchannel = bool(turn.text) and is_backchannel(turn.text)
+    u.backchannel = bool(turn.text) and (is_backchannel(turn.text) or _echo_only(u))
     _derive(u)
     return u
+
+
+def _echo_only(u: Utterance) -> bool:
+    """A short turn whose every sentence is a listening echo ("Oh, is that right?")."""
+    echo = {h.sent.start for h in u.by_emit.get("backchannel", [])}
+    sents = list(u.doc.sents)
+    return bool(echo) and len(u.doc) <= 8 and all(s.start in echo for s in sents)
 
 
 def _derive(u: Utterance) -> None:

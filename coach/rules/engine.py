@@ -64,6 +64,7 @@ def is_question(sent: Span) -> bool:
     if text.endswith("?"):
         return True
     words = [t.lower_ for t in sent if not t.is_punct]
+    words = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]  # "do, do you"
     i = 0
     while i < len(words) and words[i] in LEAD_FILLERS:
         i += 1
