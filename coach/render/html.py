@@ -66,10 +66,10 @@ _SCRIPT = """
   if (p) p.addEventListener('click', function () { window.print(); });
 })();
 """
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; "
-    f"script-src 'sha256-{_SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'"
+    f"script-src 'sha256-{SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'"
 )
 
 _CSS = """

@@ -26,7 +26,7 @@ from werkzeug.utils import secure_filename
 
 from coach.errors import CoachError, InputError, RoleError
 from coach.models import FORMATS, Transcript
-from coach.render.html import _SCRIPT_HASH as REPORT_JS_HASH
+from coach.render.html import SCRIPT_HASH as REPORT_JS_HASH
 from coach.render.html import render_html
 from coach.report import FLAG_CODES, Report
 from coach.web import pages
