@@ -248,9 +248,10 @@ def findings(utts: list[Utterance], rules: RuleSet, flag_list: list[Flag]) -> li
             if rule.emits == "understand" and not any(s.start == h.sent.start for s in u.derived.get("probe", [])):
                 continue  # small talk, logistics or a closing check: not a probing question
             if rule.finding == "strength":
-                if rule.code in seen_strength:
+                # the first strength of each kind: a timeline, not a tally
+                if rule.emits in seen_strength:
                     continue
-                seen_strength.add(rule.code)
+                seen_strength.add(rule.emits)
             out.append(Finding(kind=rule.finding, theme=rule.theme, at=u.turn.start,
                                speaker=u.turn.speaker, quote=h.text, message=rule.message,
                                suggestion=rule.suggestion, rule=rule.code))

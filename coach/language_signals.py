@@ -17,7 +17,7 @@ COMMON_ACRONYMS = frozenset(
      "APAC", "AM", "PM", "QBR", "ROI", "CSM", "HR", "IT", "FAQ", "TV", "ID", "PDF", "CRM", "ETA",
      "AI", "Q1", "Q2", "Q3", "Q4", "NA", "LA", "NYC", "SF", "I", "A", "CMO", "CRO", "CS", "NDA",
      "COVID", "HQ", "OKR", "KPI", "KPIs", "VAT", "LLC", "INC", "IPO", "BDR", "SDR", "AE", "GC",
-     "CSAT", "NPS", "FNOL", "IVR", "HRIS", "OSHA", "BAA", "HIPAA", "SOC"}
+     "CSAT", "NPS", "AP", "AR", "PO", "SKU", "SMB", "EOD", "ASAP", "FYI", "FNOL", "IVR", "HRIS", "OSHA", "BAA", "HIPAA", "SOC"}
 )
 ACRONYM = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,4}s?$")
 
