@@ -22,18 +22,35 @@ from coach.moves import Utterance, detect_moves, utterance_moves
 from coach.report import CallType, Move, Report, Source
 from coach.rules.loader import RuleSet, load_rules
 
-MOVE_REPORT = frozenset({
-    "acknowledge", "understand", "own", "act", "follow_up", "solution", "apology", "reassurance",
-    "defensive", "dismissive", "blaming", "minimizing", "vague_commitment", "over_promise",
-    "committee_ownership", "executive_path", "close_loop", "lever", "honest_unknown",
-})
+MOVE_REPORT = frozenset(
+    {
+        "acknowledge",
+        "understand",
+        "own",
+        "act",
+        "follow_up",
+        "solution",
+        "apology",
+        "reassurance",
+        "defensive",
+        "dismissive",
+        "blaming",
+        "minimizing",
+        "vague_commitment",
+        "over_promise",
+        "committee_ownership",
+        "executive_path",
+        "close_loop",
+        "lever",
+        "honest_unknown",
+    }
+)
 
 
 class Analyzer:
     """Build once, analyse many calls."""
 
-    def __init__(self, rules_dirs: Sequence[str | PathLike[str]] = (), *,
-                 ruleset: RuleSet | None = None) -> None:
+    def __init__(self, rules_dirs: Sequence[str | PathLike[str]] = (), *, ruleset: RuleSet | None = None) -> None:
         from coach.nlp import build_nlp
         from coach.rules.engine import RuleEngine
 
@@ -42,7 +59,7 @@ class Analyzer:
         self.engine = RuleEngine(self.rules, self.nlp)
         self.jargon_terms = frozenset(t.lower() for t in self.rules.lexicon_terms("jargon"))
         lex = self.rules.lexicons.get("backchannels")
-        self.backchannels = (BackchannelLexicon.from_mapping(lex.model_dump()) if lex else None)
+        self.backchannels = BackchannelLexicon.from_mapping(lex.model_dump()) if lex else None
 
     @property
     def fingerprint(self) -> str:
@@ -51,8 +68,9 @@ class Analyzer:
     def analyze(self, transcript: Transcript, *, call_type: str | None = None) -> Report:
         return self.analyze_many([transcript], [call_type])[0]
 
-    def analyze_many(self, transcripts: Sequence[Transcript],
-                     call_types: Sequence[str | None] | None = None) -> list[Report]:
+    def analyze_many(
+        self, transcripts: Sequence[Transcript], call_types: Sequence[str | None] | None = None
+    ) -> list[Report]:
         call_types = list(call_types or [None] * len(transcripts))
         texts = [t.text for tr in transcripts if tr.has_text for t in tr.turns]
         docs = iter(self.nlp.pipe(texts, batch_size=256))
@@ -79,18 +97,28 @@ class Analyzer:
 
     # -- internals ---------------------------------------------------------------------
     def _source(self, tr: Transcript) -> Source:
-        return Source(path=tr.source_path, format=tr.format, timing=tr.timing,
-                      speakers={s: tr.role_of(s) for s in tr.speakers},
-                      role_sources=tr.role_sources, warnings=tr.warnings,
-                      duration=max((t.end for t in tr.turns), default=0.0))
+        return Source(
+            path=tr.source_path,
+            format=tr.format,
+            timing=tr.timing,
+            speakers={s: tr.role_of(s) for s in tr.speakers},
+            role_sources=tr.role_sources,
+            warnings=tr.warnings,
+            duration=max((t.end for t in tr.turns), default=0.0),
+        )
 
     def _timing_only(self, tr: Transcript) -> Report:
         metrics = compute_timing_metrics(tr, lexicon=self.backchannels, sentiment=False)
         prof = self.rules.call_types.profiles["check_in"]
-        ct = CallType(label="check_in", confidence=0.0, expected_talk_ratio=tuple(prof.talk_band),
-                      focus="timing only: the source has no words")
-        return Report(coach_version=__version__, source=self._source(tr), call_type=ct,
-                      metrics=metrics, timing_only=True)
+        ct = CallType(
+            label="check_in",
+            confidence=0.0,
+            expected_talk_ratio=tuple(prof.talk_band),
+            focus="timing only: the source has no words",
+        )
+        return Report(
+            coach_version=__version__, source=self._source(tr), call_type=ct, metrics=metrics, timing_only=True
+        )
 
     def _analyze(self, tr: Transcript, docs: list, call_type: str | None) -> Report:
         utts: list[Utterance] = detect_moves(tr.turns, docs, self.engine)
@@ -102,18 +130,31 @@ class Analyzer:
         metrics.confidence = confidence_level(utts)
         concerns = find_concerns(utts)
         seq = sequence(utts, ct)
-        flag_list = flags(utts, ct, metrics, seq, concerns, self.rules,
-                          customer_jargon(utts, self.jargon_terms))
+        flag_list = flags(utts, ct, metrics, seq, concerns, self.rules, customer_jargon(utts, self.jargon_terms))
         check_list = checks(utts, ct, flag_list)
         finding_list = findings(utts, self.rules, flag_list)
         total, breakdown = score(flag_list, seq, check_list, finding_list, self.rules)
-        moves = [Move(move=m, at=u.turn.start, speaker=u.turn.speaker, role=u.role,
-                      quote=u.quote(m), rule=_rule_of(u, m))
-                 for u in utts if u.company for m in utterance_moves(u) if m in MOVE_REPORT]
-        return Report(coach_version=__version__, source=self._source(tr), call_type=ct,
-                      metrics=metrics, sequence=seq, flags=flag_list, checks=check_list,
-                      findings=finding_list, concerns=concerns, moves=moves, score=total,
-                      score_breakdown=breakdown)
+        moves = [
+            Move(move=m, at=u.turn.start, speaker=u.turn.speaker, role=u.role, quote=u.quote(m), rule=_rule_of(u, m))
+            for u in utts
+            if u.company
+            for m in utterance_moves(u)
+            if m in MOVE_REPORT
+        ]
+        return Report(
+            coach_version=__version__,
+            source=self._source(tr),
+            call_type=ct,
+            metrics=metrics,
+            sequence=seq,
+            flags=flag_list,
+            checks=check_list,
+            findings=finding_list,
+            concerns=concerns,
+            moves=moves,
+            score=total,
+            score_breakdown=breakdown,
+        )
 
 
 def _rule_of(u: Utterance, move: str) -> str:
@@ -122,8 +163,9 @@ def _rule_of(u: Utterance, move: str) -> str:
     return "derived"
 
 
-def prepare(path: str | PathLike[str], *, csm: Sequence[str] = (), roster=None,
-            input_format: str | None = None) -> Transcript:
+def prepare(
+    path: str | PathLike[str], *, csm: Sequence[str] = (), roster=None, input_format: str | None = None
+) -> Transcript:
     """Read a file and assign roles (text-less sources need no CSM)."""
     from coach.readers import read_transcript
     from coach.roles import assign_roles
@@ -132,8 +174,15 @@ def prepare(path: str | PathLike[str], *, csm: Sequence[str] = (), roster=None,
     return assign_roles(tr, csm=csm, roster=roster, require_csm=tr.has_text)
 
 
-def analyze_path(path: str | PathLike[str], *, csm: Sequence[str] = (), roster=None,
-                 input_format: str | None = None, rules_dirs: Sequence[str | PathLike[str]] = (),
-                 call_type: str | None = None, analyzer: Analyzer | None = None) -> Report:
+def analyze_path(
+    path: str | PathLike[str],
+    *,
+    csm: Sequence[str] = (),
+    roster=None,
+    input_format: str | None = None,
+    rules_dirs: Sequence[str | PathLike[str]] = (),
+    call_type: str | None = None,
+    analyzer: Analyzer | None = None,
+) -> Report:
     tr = prepare(path, csm=csm, roster=roster, input_format=input_format)
     return (analyzer or Analyzer(rules_dirs)).analyze(tr, call_type=call_type)

@@ -60,8 +60,9 @@ def escalation_score(utts: list[Utterance]) -> EscalationScore:
                     if per_kind[kind] < cap:
                         per_kind[kind] = min(cap, per_kind[kind] + inc)
                         if len(evidence) < 8:
-                            evidence.append(Evidence(at=u.turn.start, speaker=u.turn.speaker,
-                                                     quote=sent.text.strip(), signal=kind))
+                            evidence.append(
+                                Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=sent.text.strip(), signal=kind)
+                            )
         elif u.company:
             for kind, weight in COMPANY_SIGNS.items():
                 if u.has(kind):
@@ -139,8 +140,9 @@ def _routine(utts: list[Utterance]) -> tuple[str, float, list[Evidence]]:
             for sent in u.sentences(signal):
                 counts[label] += 1.0 if u.company else 0.6
                 if len(ev[label]) < 4:
-                    ev[label].append(Evidence(at=u.turn.start, speaker=u.turn.speaker,
-                                              quote=sent.text.strip(), signal=signal))
+                    ev[label].append(
+                        Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=sent.text.strip(), signal=signal)
+                    )
     # discovery is a call of questions: each probing question by the CSM side weighs a little
     probes = sum(len(u.sentences("probe")) for u in utts if u.company)
     if probes:

@@ -12,11 +12,22 @@ had just raised that topic themselves in the turn before (the customer is reacti
 from __future__ import annotations
 
 from coach.moves import Utterance
-from coach.rules.engine import is_question
 from coach.report import Concern
+from coach.rules.engine import is_question
 
-TOPICS = ("billing", "contract", "data", "security", "compliance", "performance", "support",
-          "deadline", "product", "people", "churn")
+TOPICS = (
+    "billing",
+    "contract",
+    "data",
+    "security",
+    "compliance",
+    "performance",
+    "support",
+    "deadline",
+    "product",
+    "people",
+    "churn",
+)
 PROBLEM_SIGNALS = ("problem", "frustration", "business_impact", "demand", "churn_threat")
 
 
@@ -32,15 +43,21 @@ def find_concerns(utts: list[Utterance]) -> list[Concern]:
         for topic in TOPICS:
             if topic in seen:
                 continue
-            sents = [s for s in u.sentences(f"concern_{topic}")
-                     if s.start in problem_sents and not is_question(s)]
+            sents = [s for s in u.sentences(f"concern_{topic}") if s.start in problem_sents and not is_question(s)]
             if not sents:
                 continue
             seen.add(topic)
             addressed_at = _addressed(utts, i, topic)
-            out.append(Concern(topic=topic, at=u.turn.start, speaker=u.turn.speaker,
-                               quote=sents[0].text.strip(), addressed=addressed_at is not None,
-                               addressed_at=addressed_at))
+            out.append(
+                Concern(
+                    topic=topic,
+                    at=u.turn.start,
+                    speaker=u.turn.speaker,
+                    quote=sents[0].text.strip(),
+                    addressed=addressed_at is not None,
+                    addressed_at=addressed_at,
+                )
+            )
     return out
 
 
@@ -51,7 +68,7 @@ def _addressed(utts: list[Utterance], i: int, topic: str) -> float | None:
     sig = f"concern_{topic}"
     if topic == "churn":
         # a threat to leave is answered by what the CSM does about the relationship
-        for later in utts[i + 1:]:
+        for later in utts[i + 1 :]:
             if later.company and any(later.has(m) for m in RETENTION):
                 return later.turn.start
     for prev in reversed(utts[:i]):
@@ -59,7 +76,7 @@ def _addressed(utts: list[Utterance], i: int, topic: str) -> float | None:
             if prev.has(sig):
                 return prev.turn.start
             break
-    for later in utts[i + 1:]:
+    for later in utts[i + 1 :]:
         if later.company and later.has(sig):
             return later.turn.start
     return None

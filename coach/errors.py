@@ -14,8 +14,7 @@ class InputError(CoachError):
     user can find the problem without a traceback.
     """
 
-    def __init__(self, path: str | None, message: str, *, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(self, path: str | None, message: str, *, line: int | None = None, field: str | None = None) -> None:
         self.path = path
         self.line = line
         self.field = field

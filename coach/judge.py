@@ -48,8 +48,15 @@ def sequence(utts: list[Utterance], call_type: CallType) -> Sequence:
     steps = []
     for step, move in STEP_MOVES.items():
         u = _first(csm, move)
-        steps.append(Step(step=step, present=u is not None, at=u.turn.start if u else None,  # type: ignore[arg-type]
-                          quote=u.quote(move) if u else None, speaker=u.turn.speaker if u else None))
+        steps.append(
+            Step(
+                step=step,
+                present=u is not None,
+                at=u.turn.start if u else None,  # type: ignore[arg-type]
+                quote=u.quote(move) if u else None,
+                speaker=u.turn.speaker if u else None,
+            )
+        )
     seq = Sequence(applicable=call_type.label == "escalation", steps=steps)
     if not seq.applicable:
         return seq
@@ -93,8 +100,15 @@ class FlagBuilder:
         spec = self.rules.flags.get(code)
         return spec.thresholds.get(key, default) if spec else default
 
-    def add(self, code: str, *, at: float | None = None, quote: str | None = None,
-            detail: dict | None = None, message: str | None = None) -> None:
+    def add(
+        self,
+        code: str,
+        *,
+        at: float | None = None,
+        quote: str | None = None,
+        detail: dict | None = None,
+        message: str | None = None,
+    ) -> None:
         spec = self.rules.flags[code]
         severity = spec.severity
         if self.profile and self.profile.flags.get(code) not in (None, "off"):
@@ -102,14 +116,28 @@ class FlagBuilder:
         suggestion = spec.suggestion
         if detail and "topic" in detail:
             suggestion = suggestion.replace("{topic}", str(detail["topic"]))
-        self.flags.append(Flag(code=code, severity=severity, at=at, quote=quote,
-                               message=message or spec.message, suggestion=suggestion,
-                               detail=detail or {}))
+        self.flags.append(
+            Flag(
+                code=code,
+                severity=severity,
+                at=at,
+                quote=quote,
+                message=message or spec.message,
+                suggestion=suggestion,
+                detail=detail or {},
+            )
+        )
 
 
-def flags(utts: list[Utterance], call_type: CallType, metrics: Metrics, seq: Sequence,
-          concerns: list[Concern], rules: RuleSet,
-          customer_jargon: dict[str, float] | None = None) -> list[Flag]:
+def flags(
+    utts: list[Utterance],
+    call_type: CallType,
+    metrics: Metrics,
+    seq: Sequence,
+    concerns: list[Concern],
+    rules: RuleSet,
+    customer_jargon: dict[str, float] | None = None,
+) -> list[Flag]:
     fb = FlagBuilder(rules, call_type)
     csm = _csm(utts)
     company = [u for u in utts if u.company and not u.backchannel]
@@ -117,17 +145,28 @@ def flags(utts: list[Utterance], call_type: CallType, metrics: Metrics, seq: Seq
 
     if fb.applies("acknowledgment-gap") and seq.ack_before_solution is False:
         sol = _first(csm, "solution")
-        fb.add("acknowledgment-gap", at=seq.first_solution_at, quote=seq.first_solution_quote,
-               detail={"first_ack_at": seq.first_ack_at},
-               message=(f"The CSM started solutioning or explaining before acknowledging the "
-                        f"customer's frustration{'' if seq.first_ack_at is not None else ' (no acknowledgment at all)'}.")
-               if sol else None)
+        fb.add(
+            "acknowledgment-gap",
+            at=seq.first_solution_at,
+            quote=seq.first_solution_quote,
+            detail={"first_ack_at": seq.first_ack_at},
+            message=(
+                f"The CSM started solutioning or explaining before acknowledging the "
+                f"customer's frustration{'' if seq.first_ack_at is not None else ' (no acknowledgment at all)'}."
+            )
+            if sol
+            else None,
+        )
 
     follow = _first(csm, "follow_up")
     vague = [u for u in csm if u.has("vague_commitment")]
     if fb.applies("vague-timeline") and vague and follow is None:
-        fb.add("vague-timeline", at=vague[0].turn.start, quote=vague[0].quote("vague_commitment"),
-               detail={"count": len(vague)})
+        fb.add(
+            "vague-timeline",
+            at=vague[0].turn.start,
+            quote=vague[0].quote("vague_commitment"),
+            detail={"count": len(vague)},
+        )
     if fb.applies("no-follow-up") and follow is None:
         fb.add("no-follow-up", at=None)
 
@@ -137,19 +176,33 @@ def flags(utts: list[Utterance], call_type: CallType, metrics: Metrics, seq: Seq
     offered = any(u.has("executive_path") for u in company)
     if fb.applies("no-executive-path") and severe and not declined and not offered:
         ev = next((u for u in utts if u.role == "customer" and (u.has("churn_threat") or u.has("exec_request"))), None)
-        fb.add("no-executive-path", at=ev.turn.start if ev else None,
-               quote=(ev.quote("churn_threat") if ev and ev.has("churn_threat") else ev.quote("exec_request")) if ev else None)
+        fb.add(
+            "no-executive-path",
+            at=ev.turn.start if ev else None,
+            quote=(ev.quote("churn_threat") if ev and ev.has("churn_threat") else ev.quote("exec_request"))
+            if ev
+            else None,
+        )
 
     if fb.applies("unaddressed-concern"):
         for c in concerns:
             if not c.addressed:
-                fb.add("unaddressed-concern", at=c.at, quote=c.quote, detail={"topic": c.topic},
-                       message=f"The customer raised a {c.topic} concern that nobody on our side responded to.")
+                fb.add(
+                    "unaddressed-concern",
+                    at=c.at,
+                    quote=c.quote,
+                    detail={"topic": c.topic},
+                    message=f"The customer raised a {c.topic} concern that nobody on our side responded to.",
+                )
 
     promises = [u for u in csm if u.has("over_promise")]
     if fb.applies("over-promise") and promises:
-        fb.add("over-promise", at=promises[0].turn.start, quote=promises[0].quote("over_promise"),
-               detail={"count": sum(len(u.sentences("over_promise")) for u in promises)})
+        fb.add(
+            "over-promise",
+            at=promises[0].turn.start,
+            quote=promises[0].quote("over_promise"),
+            detail={"count": sum(len(u.sentences("over_promise")) for u in promises)},
+        )
 
     committee = [u for u in csm if u.has("committee_ownership")]
     if fb.applies("no-owner") and committee and _first(csm, "own") is None:
@@ -159,48 +212,80 @@ def flags(utts: list[Utterance], call_type: CallType, metrics: Metrics, seq: Seq
     need = fb.threshold("defensive-language", "min_hits" if esc else "min_hits_non_escalation", 1 if esc else 2)
     if fb.applies("defensive-language") and len(defensive) >= need:
         u, m = defensive[0]
-        fb.add("defensive-language", at=u.turn.start, quote=u.quote(m),
-               detail={"kinds": sorted({m for _, m in defensive}), "count": len(defensive)})
+        fb.add(
+            "defensive-language",
+            at=u.turn.start,
+            quote=u.quote(m),
+            detail={"kinds": sorted({m for _, m in defensive}), "count": len(defensive)},
+        )
 
     apologies = [(u, s) for u in csm for s in u.sentences("apology")]
     stop = next((u for u in utts if u.role == "customer" and u.has("stop_apologizing")), None)
     after_stop = [a for a in apologies if stop and a[0].index > stop.index]
     enough = len(apologies) >= fb.threshold("over-apologizing", "min_apologies", 6)
-    if fb.applies("over-apologizing") and (enough or (stop and len(after_stop) >= fb.threshold("over-apologizing", "min_apologies_after_request", 1) and len(apologies) >= 3)):
-        fb.add("over-apologizing", at=apologies[0][0].turn.start, quote=apologies[0][1].text.strip(),
-               detail={"count": len(apologies), "after_request": len(after_stop)})
+    if fb.applies("over-apologizing") and (
+        enough
+        or (
+            stop
+            and len(after_stop) >= fb.threshold("over-apologizing", "min_apologies_after_request", 1)
+            and len(apologies) >= 3
+        )
+    ):
+        fb.add(
+            "over-apologizing",
+            at=apologies[0][0].turn.start,
+            quote=apologies[0][1].text.strip(),
+            detail={"count": len(apologies), "after_request": len(after_stop)},
+        )
 
     csm_labels = {u.turn.speaker for u in csm}
     cust_labels = {u.turn.speaker for u in utts if u.role == "customer"}
     cuts = [i for i in metrics.interruptions if i.by in csm_labels and i.of in cust_labels]
     if fb.applies("interrupted-customer") and len(cuts) >= fb.threshold("interrupted-customer", "min_interruptions", 1):
-        fb.add("interrupted-customer", at=cuts[0].at, quote=cuts[0].quote or None,
-               detail={"count": len(cuts), "during_vent": sum(1 for c in cuts if c.during_vent)},
-               message=f"The CSM cut the customer off {len(cuts)} time(s)"
-                       f"{', during the opening vent' if any(c.during_vent for c in cuts) else ''}.")
+        fb.add(
+            "interrupted-customer",
+            at=cuts[0].at,
+            quote=cuts[0].quote or None,
+            detail={"count": len(cuts), "during_vent": sum(1 for c in cuts if c.during_vent)},
+            message=f"The CSM cut the customer off {len(cuts)} time(s)"
+            f"{', during the opening vent' if any(c.during_vent for c in cuts) else ''}.",
+        )
 
     ratio = metrics.csm_talk_ratio
     if ratio is not None:
         lo, hi = call_type.expected_talk_ratio
         tol = rules.call_types.talk_ratio_tolerance
         if fb.applies("talk-ratio-high") and ratio > hi + tol:
-            fb.add("talk-ratio-high", detail={"ratio": round(ratio, 3), "band": [lo, hi]},
-                   message=f"The CSM talked {ratio:.0%} of the time; expected {lo:.0%}–{hi:.0%} for {call_type.label.replace('_', ' ')}.")
+            fb.add(
+                "talk-ratio-high",
+                detail={"ratio": round(ratio, 3), "band": [lo, hi]},
+                message=f"The CSM talked {ratio:.0%} of the time; expected {lo:.0%}–{hi:.0%} for {call_type.label.replace('_', ' ')}.",
+            )
         if fb.applies("talk-ratio-low") and ratio < lo - tol:
-            fb.add("talk-ratio-low", detail={"ratio": round(ratio, 3), "band": [lo, hi]},
-                   message=f"The CSM talked {ratio:.0%} of the time; expected {lo:.0%}–{hi:.0%} for {call_type.label.replace('_', ' ')}.")
+            fb.add(
+                "talk-ratio-low",
+                detail={"ratio": round(ratio, 3), "band": [lo, hi]},
+                message=f"The CSM talked {ratio:.0%} of the time; expected {lo:.0%}–{hi:.0%} for {call_type.label.replace('_', ' ')}.",
+            )
 
     # the customer's own vocabulary is not jargon to them; a customer side that talks
     # shop (two or more technical terms of its own) is a technical audience
     theirs = customer_jargon or {}
-    unexplained = [j for j in metrics.jargon if not j.explained
-                   and not (j.term.lower() in theirs and theirs[j.term.lower()] <= j.at)]
+    unexplained = [
+        j
+        for j in metrics.jargon
+        if not j.explained and not (j.term.lower() in theirs and theirs[j.term.lower()] <= j.at)
+    ]
     technical_audience = len(theirs) >= fb.threshold("jargon", "technical_audience_terms", 2)
     jargon_ok = bool(fb.profile and fb.profile.jargon_ok) or technical_audience
     terms = sorted({j.term.lower() for j in unexplained})
     if fb.applies("jargon") and not jargon_ok and len(terms) >= fb.threshold("jargon", "min_terms", 3):
-        fb.add("jargon", at=unexplained[0].at, detail={"terms": terms[:12], "count": len(unexplained)},
-               message=f"Unexplained technical terms with a business audience: {', '.join(terms[:6])}.")
+        fb.add(
+            "jargon",
+            at=unexplained[0].at,
+            detail={"terms": terms[:12], "count": len(unexplained)},
+            message=f"Unexplained technical terms with a business audience: {', '.join(terms[:6])}.",
+        )
 
     if fb.applies("no-close-the-loop") and _first(company, "close_loop") is None and csm:
         fb.add("no-close-the-loop", at=None)
@@ -231,8 +316,11 @@ def checks(utts: list[Utterance], call_type: CallType, flag_list: list[Flag]) ->
         if name == "issue fully acknowledged" and call_type.label != "escalation" and u is None:
             out.append(Check(name=name, met=None))
             continue
-        out.append(Check(name=name, met=met, at=u.turn.start if u and met else None,
-                         quote=u.quote(move) if u and met else None))
+        out.append(
+            Check(
+                name=name, met=met, at=u.turn.start if u and met else None, quote=u.quote(move) if u and met else None
+            )
+        )
     return out
 
 
@@ -252,28 +340,51 @@ def findings(utts: list[Utterance], rules: RuleSet, flag_list: list[Flag]) -> li
                 if rule.emits in seen_strength:
                     continue
                 seen_strength.add(rule.emits)
-            out.append(Finding(kind=rule.finding, theme=rule.theme, at=u.turn.start,
-                               speaker=u.turn.speaker, quote=h.text, message=rule.message,
-                               suggestion=rule.suggestion, rule=rule.code))
+            out.append(
+                Finding(
+                    kind=rule.finding,
+                    theme=rule.theme,
+                    at=u.turn.start,
+                    speaker=u.turn.speaker,
+                    quote=h.text,
+                    message=rule.message,
+                    suggestion=rule.suggestion,
+                    rule=rule.code,
+                )
+            )
     for f in flag_list:
         if f.code == "acknowledgment-gap" and f.at is not None:
-            out.append(Finding(kind="improvement", theme="empathy", at=f.at, quote=f.quote or "",
-                               message="The CSM started troubleshooting or explaining before acknowledging the customer's frustration.",
-                               suggestion=f.suggestion, rule=f.code))
-    out.sort(key=lambda x: (x.at if x.at is not None else 1e9))
+            out.append(
+                Finding(
+                    kind="improvement",
+                    theme="empathy",
+                    at=f.at,
+                    quote=f.quote or "",
+                    message="The CSM started troubleshooting or explaining before acknowledging the customer's frustration.",
+                    suggestion=f.suggestion,
+                    rule=f.code,
+                )
+            )
+    out.sort(key=lambda x: x.at if x.at is not None else 1e9)
     return out
 
 
-def score(flag_list: list[Flag], seq: Sequence, check_list: list[Check], finding_list: list[Finding],
-          rules: RuleSet) -> tuple[int, dict[str, float]]:
+def score(
+    flag_list: list[Flag], seq: Sequence, check_list: list[Check], finding_list: list[Finding], rules: RuleSet
+) -> tuple[int, dict[str, float]]:
     sc = rules.scoring
     flag_pen = sum(sc.severity_penalty.get(f.severity, 0) for f in flag_list)
     step_pen = sc.step_penalty * sum(1 for s in seq.steps if not s.present) if seq.applicable else 0
     check_pen = sc.check_penalty * sum(1 for c in check_list if c.met is False)
     bonus = min(sc.max_bonus, sc.strength_bonus * sum(1 for f in finding_list if f.kind == "strength"))
     value = max(sc.floor, min(100.0, sc.base - flag_pen - step_pen - check_pen + bonus))
-    return round(value), {"base": sc.base, "flags": -flag_pen, "missed_steps": -step_pen,
-                          "unmet_checks": -check_pen, "strengths": bonus}
+    return round(value), {
+        "base": sc.base,
+        "flags": -flag_pen,
+        "missed_steps": -step_pen,
+        "unmet_checks": -check_pen,
+        "strengths": bonus,
+    }
 
 
 __all__ = ["STEPS", "checks", "findings", "flags", "score", "sequence"]

@@ -13,11 +13,81 @@ from coach.moves import Utterance
 from coach.report import Evidence, JargonUse, Level
 
 COMMON_ACRONYMS = frozenset(
-    {"OK", "CEO", "CFO", "COO", "CTO", "CIO", "VP", "SVP", "EVP", "US", "USA", "UK", "EU", "EMEA",
-     "APAC", "AM", "PM", "QBR", "ROI", "CSM", "HR", "IT", "FAQ", "TV", "ID", "PDF", "CRM", "ETA",
-     "AI", "Q1", "Q2", "Q3", "Q4", "NA", "LA", "NYC", "SF", "I", "A", "CMO", "CRO", "CS", "NDA",
-     "COVID", "HQ", "OKR", "KPI", "KPIs", "VAT", "LLC", "INC", "IPO", "BDR", "SDR", "AE", "GC",
-     "CSAT", "NPS", "AP", "AR", "PO", "SKU", "SMB", "EOD", "ASAP", "FYI", "FNOL", "IVR", "HRIS", "OSHA", "BAA", "HIPAA", "SOC"}
+    {
+        "OK",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "CIO",
+        "VP",
+        "SVP",
+        "EVP",
+        "US",
+        "USA",
+        "UK",
+        "EU",
+        "EMEA",
+        "APAC",
+        "AM",
+        "PM",
+        "QBR",
+        "ROI",
+        "CSM",
+        "HR",
+        "IT",
+        "FAQ",
+        "TV",
+        "ID",
+        "PDF",
+        "CRM",
+        "ETA",
+        "AI",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "NA",
+        "LA",
+        "NYC",
+        "SF",
+        "I",
+        "A",
+        "CMO",
+        "CRO",
+        "CS",
+        "NDA",
+        "COVID",
+        "HQ",
+        "OKR",
+        "KPI",
+        "KPIs",
+        "VAT",
+        "LLC",
+        "INC",
+        "IPO",
+        "BDR",
+        "SDR",
+        "AE",
+        "GC",
+        "CSAT",
+        "NPS",
+        "AP",
+        "AR",
+        "PO",
+        "SKU",
+        "SMB",
+        "EOD",
+        "ASAP",
+        "FYI",
+        "FNOL",
+        "IVR",
+        "HRIS",
+        "OSHA",
+        "BAA",
+        "HIPAA",
+        "SOC",
+    }
 )
 ACRONYM = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,4}s?$")
 
@@ -29,15 +99,16 @@ def find_jargon(utts: list[Utterance], jargon_terms: frozenset[str]) -> list[Jar
         if u.role != "csm" or u.backchannel:
             continue
         sents = list(u.doc.sents)
-        gloss_idx = {i for i, s in enumerate(sents) if any(h.sent.start == s.start for h in u.by_emit.get("jargon_gloss", []))}
+        gloss_idx = {
+            i for i, s in enumerate(sents) if any(h.sent.start == s.start for h in u.by_emit.get("jargon_gloss", []))
+        }
         for i, sent in enumerate(sents):
             terms = _terms(sent, jargon_terms)
             if not terms:
                 continue
             explained = bool(gloss_idx & {i, i + 1})
             for term in terms:
-                out.append(JargonUse(term=term, at=u.turn.start, speaker=u.turn.speaker,
-                                     explained=explained))
+                out.append(JargonUse(term=term, at=u.turn.start, speaker=u.turn.speaker, explained=explained))
     return out
 
 
@@ -62,7 +133,7 @@ def _terms(sent, jargon_terms: frozenset[str]) -> list[str]:
         matched = None
         for size in (3, 2, 1):
             if i + size <= n:
-                cand = " ".join(lowered[i:i + size])
+                cand = " ".join(lowered[i : i + size])
                 if cand in jargon_terms:
                     matched = (cand, size)
                     break
@@ -71,7 +142,12 @@ def _terms(sent, jargon_terms: frozenset[str]) -> list[str]:
             i += matched[1]
             continue
         tok = sent[i]
-        if ACRONYM.match(tok.text) and tok.text not in COMMON_ACRONYMS and tok.text.rstrip("s") not in COMMON_ACRONYMS and not tok.is_sent_start:
+        if (
+            ACRONYM.match(tok.text)
+            and tok.text not in COMMON_ACRONYMS
+            and tok.text.rstrip("s") not in COMMON_ACRONYMS
+            and not tok.is_sent_start
+        ):
             found.append(tok.text)
         i += 1
     return found
@@ -82,17 +158,23 @@ def empathy_level(utts: list[Utterance], escalation: bool) -> Level:
     if not csm:
         return Level(level="n/a", reason="no CSM turns")
     hits = [u for u in csm if u.has("acknowledge") or u.has("reassurance")]
-    examples = [Evidence(at=u.turn.start, speaker=u.turn.speaker,
-                         quote=u.quote("acknowledge") if u.has("acknowledge") else u.quote("reassurance"),
-                         signal="acknowledge" if u.has("acknowledge") else "reassurance")
-                for u in hits[:3]]
+    examples = [
+        Evidence(
+            at=u.turn.start,
+            speaker=u.turn.speaker,
+            quote=u.quote("acknowledge") if u.has("acknowledge") else u.quote("reassurance"),
+            signal="acknowledge" if u.has("acknowledge") else "reassurance",
+        )
+        for u in hits[:3]
+    ]
     n = len(hits)
     if escalation:
         level = "high" if n >= 3 else "medium" if n >= 1 else "low"
     else:
         level = "high" if n >= 2 else "medium" if n >= 1 else "medium"
-    return Level(level=level, value=float(n), examples=examples,
-                 reason=f"{n} acknowledging or reassuring turn(s) by the CSM")
+    return Level(
+        level=level, value=float(n), examples=examples, reason=f"{n} acknowledging or reassuring turn(s) by the CSM"
+    )
 
 
 def confidence_level(utts: list[Utterance]) -> Level:
@@ -108,7 +190,14 @@ def confidence_level(utts: list[Utterance]) -> Level:
         return Level(level="medium", value=None, reason="no commitments or hedges")
     value = strong / total
     level = "high" if value >= 0.7 else "medium" if value >= 0.45 else "low"
-    examples = [Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=u.quote("hedge"), signal="hedge")
-                for u in csm if u.has("hedge")][:3]
-    return Level(level=level, value=round(value, 2), examples=examples,
-                 reason=f"{strong} commitment(s) vs {weak} hedge(s), vague promise(s) or extra apologies")
+    examples = [
+        Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=u.quote("hedge"), signal="hedge")
+        for u in csm
+        if u.has("hedge")
+    ][:3]
+    return Level(
+        level=level,
+        value=round(value, 2),
+        examples=examples,
+        reason=f"{strong} commitment(s) vs {weak} hedge(s), vague promise(s) or extra apologies",
+    )

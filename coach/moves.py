@@ -102,9 +102,7 @@ def _derive(u: Utterance) -> None:
     for start, emits in sent_emits.items():
         if "commitment" in emits and "time_specific" in emits:
             follow.append(sents[start])
-        if "understand" in emits and not (emits & set(PROBE_BLOCKERS)) and not (
-            emits & set(PROBE_BLOCKING_MOVES)
-        ):
+        if "understand" in emits and not (emits & set(PROBE_BLOCKERS)) and not (emits & set(PROBE_BLOCKING_MOVES)):
             probe.append(sents[start])
     if follow:
         u.derived["follow_up"] = follow
@@ -113,8 +111,9 @@ def _derive(u: Utterance) -> None:
     # sympathy that names the situation is acknowledgment, not (only) an apology
     if "apology" in u.by_emit and "acknowledge" in u.by_emit:
         ack_sents = {h.sent.start for h in u.by_emit["acknowledge"]}
-        u.by_emit["apology"] = [h for h in u.by_emit["apology"]
-                                if h.sent.start not in ack_sents or h.rule.code == "APO-001"]
+        u.by_emit["apology"] = [
+            h for h in u.by_emit["apology"] if h.sent.start not in ack_sents or h.rule.code == "APO-001"
+        ]
 
 
 def detect_moves(turns: list[Turn], docs: list[Doc], engine: RuleEngine) -> list[Utterance]:

@@ -12,9 +12,7 @@ from pydantic import BaseModel, Field
 
 SCHEMA_VERSION = 1
 
-CallTypeLabel = Literal[
-    "escalation", "qbr", "onboarding", "renewal", "check_in", "training", "discovery"
-]
+CallTypeLabel = Literal["escalation", "qbr", "onboarding", "renewal", "check_in", "training", "discovery"]
 StepName = Literal["acknowledge", "understand", "own", "act", "follow_up"]
 STEPS: tuple[str, ...] = ("acknowledge", "understand", "own", "act", "follow_up")
 

@@ -24,19 +24,44 @@ CALL_TYPES = CallTypeLabel.__args__  # type: ignore[attr-defined]
 @csm_option
 @roster_option
 @input_format_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format: text for the terminal, markdown, json (the contract), html.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report to this file instead of standard output.")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
-              help="Extra rules folder on top of the shipped rules (repeatable).")
-@click.option("--call-type", type=click.Choice(CALL_TYPES), default=None,
-              help="Skip detection and judge the call as this type.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format: text for the terminal, markdown, json (the contract), html.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Extra rules folder on top of the shipped rules (repeatable).",
+)
+@click.option(
+    "--call-type", type=click.Choice(CALL_TYPES), default=None, help="Skip detection and judge the call as this type."
+)
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when a TTY).")
 @handle_errors
-def analyze(file: str, csm: tuple[str, ...], roster: str | None, input_format: str | None,
-            fmt: str, output: str | None, rules_dirs: tuple[str, ...], call_type: str | None,
-            color: bool | None) -> None:
+def analyze(
+    file: str,
+    csm: tuple[str, ...],
+    roster: str | None,
+    input_format: str | None,
+    fmt: str,
+    output: str | None,
+    rules_dirs: tuple[str, ...],
+    call_type: str | None,
+    color: bool | None,
+) -> None:
     """Analyse one transcript and print the coaching report.
 
     The format is detected from the content (Teams/Zoom VTT, SRT, text, Otter, coach

@@ -10,8 +10,12 @@ import click
 from coach.cli.common import fail, handle_errors
 
 rules_dir_option = click.option(
-    "--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
-    help="Extra rules folder on top of the shipped rules (repeatable).")
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Extra rules folder on top of the shipped rules (repeatable).",
+)
 
 
 @click.group()
@@ -29,20 +33,41 @@ def list_rules(rules_dirs: tuple[str, ...], fmt: str) -> None:
 
     rs = load_rules(rules_dirs)
     if fmt == "json":
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "detects": r.detects, "emits": r.emits,
-                                "speaker": r.speaker, "file": rs.sources.get(r.code)} for r in rs.rules],
-                              indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "detects": r.detects,
+                        "emits": r.emits,
+                        "speaker": r.speaker,
+                        "file": rs.sources.get(r.code),
+                    }
+                    for r in rs.rules
+                ],
+                indent=2,
+            )
+        )
         return
     for r in sorted(rs.rules, key=lambda r: r.code):
         click.echo(f"{r.code:<8} {r.name:<34} {r.detects}:{r.emits:<20} ({r.speaker})")
-    click.echo(f"{len(rs.rules)} rules, {len(rs.lexicons)} lexicons, {len(rs.flags)} flags, "
-               f"{len(rs.call_types.profiles)} call types")
+    click.echo(
+        f"{len(rs.rules)} rules, {len(rs.lexicons)} lexicons, {len(rs.flags)} flags, "
+        f"{len(rs.call_types.profiles)} call types"
+    )
 
 
 @rules.command("test")
 @rules_dir_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
-              show_default=True, help="Output: text, json, JUnit XML or GitHub annotations.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "github"]),
+    default="text",
+    show_default=True,
+    help="Output: text, json, JUnit XML or GitHub annotations.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write results to a file.")
 @handle_errors
 def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> None:
@@ -54,9 +79,16 @@ def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> Non
     from coach.testresults import CaseResult, format_results, summarize
 
     engine = RuleEngine(load_rules(rules_dirs), build_nlp())
-    results = [CaseResult(suite=f"{r.rule} {r.name}", name=("match: " if r.expected else "no match: ") + r.text,
-                          passed=r.passed, message="" if r.passed else r.message, file=r.source)
-               for r in run_examples(engine)]
+    results = [
+        CaseResult(
+            suite=f"{r.rule} {r.name}",
+            name=("match: " if r.expected else "no match: ") + r.text,
+            passed=r.passed,
+            message="" if r.passed else r.message,
+            file=r.source,
+        )
+        for r in run_examples(engine)
+    ]
     text = format_results(results, fmt)
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -69,10 +101,20 @@ def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> Non
 
 @rules.command("match")
 @rules_dir_option
-@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False, exists=True, allow_dash=True), required=True,
-              help='Input lines {"id", "text", "context"?}; "-" for standard input.')
-@click.option("--role", type=click.Choice(["csm", "customer"]), default="csm", show_default=True,
-              help="Whose words the texts are.")
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False, exists=True, allow_dash=True),
+    required=True,
+    help='Input lines {"id", "text", "context"?}; "-" for standard input.',
+)
+@click.option(
+    "--role",
+    type=click.Choice(["csm", "customer"]),
+    default="csm",
+    show_default=True,
+    help="Whose words the texts are.",
+)
 @handle_errors
 def match(rules_dirs: tuple[str, ...], jsonl: str, role: str) -> None:
     """Detect moves in utterances: one output line {"id", "moves"} per input line."""
@@ -89,7 +131,7 @@ def match(rules_dirs: tuple[str, ...], jsonl: str, role: str) -> None:
                 text = str(row["text"])
                 ident = row["id"]
             except (ValueError, KeyError, TypeError) as err:
-                fail(f"{jsonl}:{n}: expected a JSON object with \"id\" and \"text\" ({err})")
+                fail(f'{jsonl}:{n}: expected a JSON object with "id" and "text" ({err})')
             moves = analyzer.match_utterance(text, str(row.get("context") or ""), role=role)
             click.echo(json.dumps({"id": ident, "moves": moves}))
 
@@ -126,8 +168,10 @@ def explain(rules_dirs: tuple[str, ...], code: str) -> None:
     if rule.why:
         click.echo(f"  Why it matters: {rule.why}")
     ex = rule.exceptions
-    click.echo(f"  Exceptions: negation {ex.negated}, questions {ex.question}, conditionals {ex.conditional}"
-               + (f", unless {ex.unless_words}" if ex.unless_words else ""))
+    click.echo(
+        f"  Exceptions: negation {ex.negated}, questions {ex.question}, conditionals {ex.conditional}"
+        + (f", unless {ex.unless_words}" if ex.unless_words else "")
+    )
     click.echo(f"  {len(rule.patterns)} token pattern(s), {len(rule.phrases)} phrase(s)")
     for e in rule.examples.match:
         click.echo(f"  ✓ must match:     {e.text}")

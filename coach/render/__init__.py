@@ -8,8 +8,7 @@ from coach.report import Report
 FORMATS = ("text", "markdown", "json", "html")
 
 
-def render(report: Report, fmt: str, *, color: bool = False,
-           transcript: Transcript | None = None) -> str:
+def render(report: Report, fmt: str, *, color: bool = False, transcript: Transcript | None = None) -> str:
     if fmt == "json":
         from coach.render.json_ import render_json
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 from coach.report import Report
 
 CALL_TYPE_NAMES = {
-    "escalation": "Escalation", "qbr": "QBR / business review", "onboarding": "Onboarding kickoff",
-    "renewal": "Renewal", "check_in": "Check-in", "training": "Training", "discovery": "Discovery",
+    "escalation": "Escalation",
+    "qbr": "QBR / business review",
+    "onboarding": "Onboarding kickoff",
+    "renewal": "Renewal",
+    "check_in": "Check-in",
+    "training": "Training",
+    "discovery": "Discovery",
 }
-STEP_NAMES = {"acknowledge": "Acknowledge", "understand": "Understand", "own": "Own",
-              "act": "Act", "follow_up": "Follow up"}
+STEP_NAMES = {
+    "acknowledge": "Acknowledge",
+    "understand": "Understand",
+    "own": "Own",
+    "act": "Act",
+    "follow_up": "Follow up",
+}
 
 
 def stamp(seconds: float | None) -> str:
@@ -36,18 +46,35 @@ def signal_rows(r: Report) -> list[tuple[str, str, bool | None]]:
         rows.append(("Talk ratio", f"n/a ({m.csm_talk_ratio_na or 'not computable'})", None))
     else:
         est = " (estimated)" if m.timing_estimated else ""
-        rows.append(("Talk ratio", f"{pct(m.csm_talk_ratio)}{est}, expected {pct(lo)}–{pct(hi)}",
-                     "talk-ratio-high" not in codes and "talk-ratio-low" not in codes))
+        rows.append(
+            (
+                "Talk ratio",
+                f"{pct(m.csm_talk_ratio)}{est}, expected {pct(lo)}–{pct(hi)}",
+                "talk-ratio-high" not in codes and "talk-ratio-low" not in codes,
+            )
+        )
     if m.interruptions_na:
         rows.append(("Interruptions", f"n/a ({m.interruptions_na})", None))
     else:
         n = len(m.interruptions)
-        rows.append(("Interruptions", f"{n} (raw overlaps {m.interruptions_raw}, backchannels {m.backchannels})",
-                     "interrupted-customer" not in codes))
+        rows.append(
+            (
+                "Interruptions",
+                f"{n} (raw overlaps {m.interruptions_raw}, backchannels {m.backchannels})",
+                "interrupted-customer" not in codes,
+            )
+        )
     if not r.timing_only:
         unexplained = [j for j in m.jargon if not j.explained]
-        rows.append(("Jargon", "none" if not unexplained else f"{len(unexplained)} unexplained "
-                     f"({', '.join(sorted({j.term for j in unexplained})[:5])})", "jargon" not in codes))
+        rows.append(
+            (
+                "Jargon",
+                "none"
+                if not unexplained
+                else f"{len(unexplained)} unexplained ({', '.join(sorted({j.term for j in unexplained})[:5])})",
+                "jargon" not in codes,
+            )
+        )
         rows.append(("Empathy", m.empathy.level, m.empathy.level != "low"))
         rows.append(("Confidence", m.confidence.level, m.confidence.level != "low"))
         if m.sentiment_trend != "n/a":
@@ -55,6 +82,11 @@ def signal_rows(r: Report) -> list[tuple[str, str, bool | None]]:
     if m.customer_vent:
         rows.append(("Customer's opening vent", f"{m.customer_vent.seconds:.0f}s uninterrupted", None))
     if m.last_speaker:
-        rows.append(("Spoke last", f"{m.last_speaker} ({m.last_speaker_role})",
-                     None if r.call_type.label != "escalation" else m.last_speaker_role in ("csm", "internal")))
+        rows.append(
+            (
+                "Spoke last",
+                f"{m.last_speaker} ({m.last_speaker_role})",
+                None if r.call_type.label != "escalation" else m.last_speaker_role in ("csm", "internal"),
+            )
+        )
     return rows

@@ -17,7 +17,9 @@ def render_markdown(r: Report) -> str:
         out.append(f"Format `{r.source.format}`: timing only (the source has no words).")
     else:
         out.append(f"**Call type:** {CALL_TYPE_NAMES[ct.label]} ({ct.confidence:.0%})  ")
-        out.append(f"**Expected CSM talk share:** {pct(ct.expected_talk_ratio[0])}–{pct(ct.expected_talk_ratio[1])} · **Focus:** {ct.focus}  ")
+        out.append(
+            f"**Expected CSM talk share:** {pct(ct.expected_talk_ratio[0])}–{pct(ct.expected_talk_ratio[1])} · **Focus:** {ct.focus}  "
+        )
         if r.score is not None:
             out.append(f"**Score:** {r.score}/100")
     out += ["", "## Communication signals", "", "| signal | value | |", "|---|---|---|"]
@@ -36,7 +38,9 @@ def render_markdown(r: Report) -> str:
     if r.sequence.applicable:
         out += ["", "## Sequence", "", "| step | | when | quote |", "|---|---|---|---|"]
         for s in r.sequence.steps:
-            out.append(f"| {STEP_NAMES[s.step]} | {'✓' if s.present else '✗'} | {stamp(s.at) or '—'} | {_md(s.quote or '')} |")
+            out.append(
+                f"| {STEP_NAMES[s.step]} | {'✓' if s.present else '✗'} | {stamp(s.at) or '—'} | {_md(s.quote or '')} |"
+            )
         if r.sequence.ack_before_solution is not None:
             out.append("")
             out.append(f"Acknowledged before solutioning: **{'yes' if r.sequence.ack_before_solution else 'no'}**")
@@ -44,7 +48,10 @@ def render_markdown(r: Report) -> str:
     if shown:
         out += ["", "## Process checks", ""]
         for chk in shown:
-            out.append(f"- {'✓' if chk.met else '✗'} {chk.name}" + (f" {stamp(chk.at)}" if chk.met and chk.at is not None else ""))
+            out.append(
+                f"- {'✓' if chk.met else '✗'} {chk.name}"
+                + (f" {stamp(chk.at)}" if chk.met and chk.at is not None else "")
+            )
     out += ["", "## Risks and gaps", ""]
     if not r.flags:
         out.append("None.")

@@ -26,7 +26,9 @@ def render_text(r: Report, *, color: bool = False) -> str:
         how = "set by --call-type" if ct.overridden else f"confidence {ct.confidence:.0%}"
         cause = f", cause: {ct.escalation_cause.replace('_', ' ')}" if ct.escalation_cause else ""
         out.append(f"Call type: {c(CALL_TYPE_NAMES[ct.label], bold=True)} ({how}{cause})")
-        out.append(f"Expected CSM talk share {pct(ct.expected_talk_ratio[0])}–{pct(ct.expected_talk_ratio[1])}; focus: {ct.focus}")
+        out.append(
+            f"Expected CSM talk share {pct(ct.expected_talk_ratio[0])}–{pct(ct.expected_talk_ratio[1])}; focus: {ct.focus}"
+        )
         if ct.turned_escalation_at is not None:
             out.append(f"The call turned into an escalation at {stamp(ct.turned_escalation_at)}.")
         if r.score is not None:
@@ -46,7 +48,7 @@ def render_text(r: Report, *, color: bool = False) -> str:
         out.append("")
         out.append(c("Why this call type", bold=True))
         for e in ct.evidence[:4]:
-            out.append(f"  {stamp(e.at)} {e.speaker}: \"{e.quote}\" ({e.signal.replace('_', ' ')})")
+            out.append(f'  {stamp(e.at)} {e.speaker}: "{e.quote}" ({e.signal.replace("_", " ")})')
     if r.findings:
         out.append("")
         out.append(c("Timeline", bold=True))
@@ -55,7 +57,7 @@ def render_text(r: Report, *, color: bool = False) -> str:
             who = f"{f.speaker}: " if f.speaker else ""
             out.append(f"  {stamp(f.at)} {mark} [{f.theme}] {f.message}")
             if f.quote:
-                out.append(f"          {who}\"{f.quote}\"")
+                out.append(f'          {who}"{f.quote}"')
             if f.kind == "improvement" and f.suggestion:
                 out.append(f"          Try: {f.suggestion}")
     if r.sequence.applicable:
@@ -64,13 +66,15 @@ def render_text(r: Report, *, color: bool = False) -> str:
         for s in r.sequence.steps:
             mark = ok if s.present else bad
             when = stamp(s.at) if s.present else "missing"
-            q = f"  \"{s.quote}\"" if s.quote else ""
+            q = f'  "{s.quote}"' if s.quote else ""
             out.append(f"  {mark} {STEP_NAMES[s.step]:<12} {when}{q}")
         if r.sequence.ack_before_solution is not None:
             verdict = "yes" if r.sequence.ack_before_solution else "no"
-            out.append(f"  Acknowledged before solutioning: {verdict}"
-                       f" (first acknowledgment {stamp(r.sequence.first_ack_at) or 'never'},"
-                       f" first solution {stamp(r.sequence.first_solution_at)})")
+            out.append(
+                f"  Acknowledged before solutioning: {verdict}"
+                f" (first acknowledgment {stamp(r.sequence.first_ack_at) or 'never'},"
+                f" first solution {stamp(r.sequence.first_solution_at)})"
+            )
         for issue in r.sequence.order_issues:
             out.append(f"  - {issue}")
     if r.checks:
@@ -90,7 +94,7 @@ def render_text(r: Report, *, color: bool = False) -> str:
         when = f"{stamp(f.at)} " if f.at is not None else ""
         out.append(f"  {bad} {sev} {f.code}: {when}{f.message}")
         if f.quote:
-            out.append(f"      \"{f.quote}\"")
+            out.append(f'      "{f.quote}"')
         if f.suggestion:
             out.append(f"      Try: {f.suggestion}")
     return "\n".join(out) + "\n"

@@ -20,21 +20,83 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
 
 NEGATIONS = frozenset(
-    {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "without", "hardly",
-     "cannot", "none"}
+    {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "without", "hardly", "cannot", "none"}
 )
 CONDITIONALS = frozenset({"if", "unless", "whether", "would", "could", "might"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "i'll", "we'll", "myself"})
 AUX_START = frozenset(
-    {"do", "does", "did", "is", "are", "was", "were", "can", "could", "would", "will",
-     "have", "has", "had", "should", "shall", "may", "might", "am", "be"}
+    {
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "would",
+        "will",
+        "have",
+        "has",
+        "had",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "am",
+        "be",
+    }
 )
-SUBJ = frozenset({"you", "i", "we", "they", "it", "he", "she", "that", "this", "there", "your",
-                  "the", "anyone", "anything", "everyone", "any", "y'all", "ya"})
+SUBJ = frozenset(
+    {
+        "you",
+        "i",
+        "we",
+        "they",
+        "it",
+        "he",
+        "she",
+        "that",
+        "this",
+        "there",
+        "your",
+        "the",
+        "anyone",
+        "anything",
+        "everyone",
+        "any",
+        "y'all",
+        "ya",
+    }
+)
 WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "whom", "whose"})
-LEAD_FILLERS = frozenset({"and", "so", "but", "um", "uh", "oh", "well", "okay", "ok", "now",
-                          "then", "or", "also", ",", "alright", "right", "yeah", "hmm",
-                          "like", "just", "actually", "sorry"})
+LEAD_FILLERS = frozenset(
+    {
+        "and",
+        "so",
+        "but",
+        "um",
+        "uh",
+        "oh",
+        "well",
+        "okay",
+        "ok",
+        "now",
+        "then",
+        "or",
+        "also",
+        ",",
+        "alright",
+        "right",
+        "yeah",
+        "hmm",
+        "like",
+        "just",
+        "actually",
+        "sorry",
+    }
+)
 
 SCOPES = ("company", "customer", "any")
 TAG_QUESTION = re.compile(
@@ -77,8 +139,9 @@ def is_question(sent: Span) -> bool:
         return True
     if TAG_QUESTION.search(text):
         return True  # "..., isn't it" / "they're not, are they."
-    if first in WH and (second in AUX_START or second in ("'s", "'re", "do", "much", "many",
-                                                           "long", "kind", "often", "else")):
+    if first in WH and (
+        second in AUX_START or second in ("'s", "'re", "do", "much", "many", "long", "kind", "often", "else")
+    ):
         return True
     return False
 
@@ -213,7 +276,7 @@ class RuleEngine:
         if ex.negated == "drop" and _negated(doc, start, sent):
             return False
         if ex.conditional == "drop":
-            before = doc[sent.start:start]
+            before = doc[sent.start : start]
             if any(t.lower_ in CONDITIONALS for t in before):
                 return False
         if ex.question != "keep":

@@ -136,8 +136,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
                     expected = "move" if top == "moves" else "signal"
                     if rule.detects != expected:
                         raise RulesError(
-                            f"{path}: rule {rule.code}: field detects: files under {top}/ "
-                            f"hold {expected} rules"
+                            f"{path}: rule {rule.code}: field detects: files under {top}/ hold {expected} rules"
                         )
                     for key in [k for k, r in rules.items() if r.code == rule.code or r.name == rule.name]:
                         del rules[key]
@@ -202,6 +201,4 @@ def _check_lexicon_refs(rules: list[Rule], lexicons: dict[str, Lexicon], sources
                                 refs.append(v[key][1:])
         for ref in refs:
             if ref not in lexicons:
-                raise RulesError(
-                    f"{sources.get(rule.code, '?')}: rule {rule.code}: unknown lexicon @{ref}"
-                )
+                raise RulesError(f"{sources.get(rule.code, '?')}: rule {rule.code}: unknown lexicon @{ref}")

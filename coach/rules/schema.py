@@ -148,9 +148,7 @@ class Rule(BaseModel):
     def _check(self) -> Rule:
         known = MOVES if self.detects == "move" else SIGNALS
         if self.emits not in known:
-            raise ValueError(
-                f"emits: {self.emits!r} is not a known {self.detects}; one of: {', '.join(known)}"
-            )
+            raise ValueError(f"emits: {self.emits!r} is not a known {self.detects}; one of: {', '.join(known)}")
         if not self.patterns and not self.phrases:
             raise ValueError("patterns/phrases: a rule needs at least one pattern or phrase")
         if self.enabled and not self.examples.match:

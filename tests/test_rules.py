@@ -1,0 +1,126 @@
+"""The shipped rules: every example as its own test, and the loader's errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.errors import RulesError
+from coach.nlp import build_nlp
+from coach.rules import load_rules
+from coach.rules.engine import RuleEngine
+from coach.rules.testing import rule_matches
+
+RULES = load_rules()
+ENGINE = RuleEngine(RULES, build_nlp())
+CASES = [(r, ex, True) for r in RULES.rules for ex in r.examples.match] + [
+    (r, ex, False) for r in RULES.rules for ex in r.examples.no_match
+]
+
+
+@pytest.mark.parametrize(
+    "rule,example,expected",
+    CASES,
+    ids=[f"{r.code}-{'match' if want else 'nomatch'}-{i}" for i, (r, _, want) in enumerate(CASES)],
+)
+def test_rule_example(rule, example, expected):
+    assert rule_matches(ENGINE, rule, example) is expected, (rule.code, example.text)
+
+
+def test_every_rule_has_examples_both_ways_or_is_a_lexicon_signal():
+    for r in RULES.rules:
+        assert r.examples.match, r.code
+        assert r.examples.no_match, r.code
+
+
+def _write(tmp_path: Path, rel: str, text: str) -> Path:
+    p = tmp_path / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return tmp_path
+
+
+GOOD_RULE = """code: TEAM-001
+name: team-greeting
+description: Our team's own sign-off.
+detects: move
+emits: close_loop
+speaker: csm
+phrases: ["anything at all i can help with"]
+examples:
+  match: ["Is there anything at all I can help with?"]
+  no_match: ["Bye."]
+"""
+
+
+def test_override_folder_adds_a_rule(tmp_path):
+    d = _write(tmp_path, "moves/team.yaml", GOOD_RULE)
+    rs = load_rules([d])
+    assert rs.by_code("TEAM-001") is not None
+    assert len(rs.rules) == len(RULES.rules) + 1
+
+
+def test_override_folder_can_disable_a_rule(tmp_path):
+    text = GOOD_RULE.replace("TEAM-001", "OVP-001").replace("team-greeting", "over-promise")
+    d = _write(tmp_path, "moves/off.yaml", text + "enabled: false\n")
+    rs = load_rules([d])
+    assert rs.by_code("OVP-001") is None
+
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        (GOOD_RULE + "colour: red\n", "colour"),
+        (GOOD_RULE.replace("emits: close_loop", "emits: teleport"), "emits"),
+        (GOOD_RULE.replace("code: TEAM-001", "code: lower-1"), "code"),
+        (GOOD_RULE.replace('  match: ["Is there anything at all I can help with?"]', "  match: []"), "examples.match"),
+        ("code: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_invalid_rule_names_file_rule_and_field(tmp_path, text, needle):
+    d = _write(tmp_path, "moves/bad.yaml", text)
+    with pytest.raises(RulesError) as err:
+        load_rules([d])
+    msg = str(err.value)
+    assert "bad.yaml" in msg and needle in msg
+
+
+def test_unknown_lexicon_reference_is_an_error(tmp_path):
+    d = _write(tmp_path, "moves/bad.yaml", GOOD_RULE.replace('"anything at all i can help with"', '"@nope"'))
+    with pytest.raises(RulesError, match="unknown lexicon @nope"):
+        load_rules([d])
+
+
+def test_call_type_band_override_merges(tmp_path):
+    d = _write(tmp_path, "call_types.yaml", "profiles:\n  escalation:\n    talk_band: [0.2, 0.3]\n    focus: listen\n")
+    rs = load_rules([d])
+    assert rs.call_types.profiles["escalation"].talk_band == (0.2, 0.3)
+    assert rs.call_types.profiles["qbr"].talk_band == RULES.call_types.profiles["qbr"].talk_band
+
+
+def test_lemma_patterns_match_inflections():
+    doc = ENGINE.nlp("We owned it and I'm owning the follow through.")
+    assert [t.norm_ for t in doc if t.lower_.startswith("own")] == ["own", "own"]
+
+
+def test_customer_words_never_count_as_csm_moves():
+    doc = ENGINE.nlp("I hear you, that's really frustrating.")
+    csm = {h.rule.emits for h in ENGINE.hits(doc, "csm")}
+    cust = {h.rule.emits for h in ENGINE.hits(doc, "customer")}
+    assert "acknowledge" in csm
+    assert "acknowledge" not in cust
+
+
+@pytest.mark.parametrize(
+    "text,present",
+    [
+        ("I'm not going to pretend this is fine.", True),  # negation that acknowledges
+        ("I don't think that's a big deal.", False),  # negation that minimizes
+    ],
+)
+def test_negation_is_read(text, present):
+    emits = {h.rule.emits for h in ENGINE.hits(ENGINE.nlp(text), "csm")}
+    assert ("acknowledge" in emits) is present
+    if not present:
+        assert "minimizing" in emits
