@@ -24,7 +24,7 @@ from coach.expectations import (
     load_folder_expectations,
 )
 from coach.report import Report
-from coach.testresults import CaseResult
+from coach.testresults import CaseResult, display_path
 
 # What counts as a transcript when every file under a folder is checked
 # (--min-score / --fail-on). RTTM is left out: it has no words, so no score.
@@ -46,13 +46,6 @@ class Target:
     def display(self) -> str:
         """The path as CI should show it: relative to the working directory when inside it."""
         return display_path(self.path)
-
-
-def display_path(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _is_expect_file(path: Path) -> bool:

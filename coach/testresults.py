@@ -13,6 +13,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from coach.errors import CoachError
 
 RESULT_FORMATS: tuple[str, ...] = ("text", "json", "junit", "github")
 
@@ -102,6 +105,40 @@ def summary_line(results: Sequence[CaseResult]) -> str:
     if s.skipped:
         parts.append(f"{s.skipped} skipped")
     return ", ".join(parts)
+
+
+def write_results(path: str | Path, text: str) -> None:
+    """Write a results file, creating its folder (CI writes into ``results/``)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise CoachError(f"{path}: cannot write: {err.strerror or err}") from None
+
+
+def display_path(path: str | Path) -> str:
+    """A path as CI shows it: relative to the working directory when inside it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def line_of(path: str | Path, text: str) -> int | None:
+    """The first line of ``path`` holding ``text`` (to point an annotation at it)."""
+    needle = text.strip()
+    if not needle:
+        return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for n, line in enumerate(lines, 1):
+        if needle in line:
+            return n
+    return None
 
 
 def _where(r: CaseResult) -> str:

@@ -577,3 +577,28 @@ def test_custom_rule_pack_meets_its_expectations(monkeypatch: pytest.MonkeyPatch
     assert len(lines) == 2 and lines[1] == "3 passed, 1 failed"
     assert lines[0].startswith("calls/roadmap_promise.txt [01:05]: expected flag over-promise, "
                                "not raised (flags raised: ")
+
+
+def test_rules_test_shares_the_formats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`coach rules test` on a team pack with one wrong example: exit 1, annotated line."""
+    monkeypatch.chdir(tmp_path)
+    rule = (RULEPACK / "rules/moves/roadmap-date-promise.yaml").read_text(encoding="utf-8")
+    broken = rule.replace("- You'll have it in the spring release.",
+                          "- You will have it by the summer.")
+    assert broken != rule
+    write(tmp_path / "pack/moves/roadmap.yaml", broken)
+    line = broken.splitlines().index("    - You will have it by the summer.") + 1
+
+    result = CliRunner().invoke(cli, ["rules", "test", "--rules", "pack", "--format", "github",
+                                      "--output", "results/rules.txt"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1].endswith(" passed, 1 failed")  # text to the log
+    annotations = (tmp_path / "results/rules.txt").read_text().splitlines()
+    assert annotations[0].startswith(f"::error file=pack/moves/roadmap.yaml,line={line},title=")
+    assert "must match 'You will have it by the summer.'" in annotations[0]
+
+    result = CliRunner().invoke(cli, ["rules", "test", "--rules", "pack", "--format", "junit"])
+    root = ET.fromstring(result.stdout)
+    assert root.get("failures") == "1"
+    suite = root.find("testsuite[@name='TEAM-001 roadmap-date-promise']")
+    assert len(suite.findall("testcase")) == 6 and len(suite.findall("testcase/failure")) == 1

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from coach.cli.common import csm_option, fail, handle_errors, load_roster, roster_option
-from coach.testresults import RESULT_FORMATS, format_results, summarize
+from coach.testresults import RESULT_FORMATS, format_results, summarize, write_results
 
 EXIT_OK, EXIT_UNMET, EXIT_ERROR = 0, 1, 2
 
@@ -23,14 +23,6 @@ def _build_analyzer(rules_dirs: Sequence[Path]) -> Any:
     from coach.analysis import Analyzer
 
     return Analyzer(rules_dirs=list(rules_dirs))
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        fail(f"{path}: cannot write: {err.strerror or err}")
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -92,12 +84,12 @@ def check(paths: tuple[Path, ...], rules_dirs: tuple[Path, ...], min_score: floa
                             fail_on=fail_codes)
 
     if output is not None:
-        _write(output, format_results(results, fmt))
+        write_results(output, format_results(results, fmt))
         click.echo(format_results(results, "text"), nl=False)
     else:
         click.echo(format_results(results, fmt), nl=False)
     if junit is not None:
-        _write(junit, format_results(results, "junit"))
+        write_results(junit, format_results(results, "junit"))
 
     summary = summarize(results)
     if summary.errors:

@@ -68,7 +68,13 @@ def list_rules(rules_dirs: tuple[str, ...], fmt: str) -> None:
     show_default=True,
     help="Output: text, json, JUnit XML or GitHub annotations.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write results to a file.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the --format output to a file (folders are created); the text summary still goes to stdout.",
+)
 @handle_errors
 def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Run every rule's must-match / must-not-match examples. Exit 1 when any fails."""
@@ -76,7 +82,7 @@ def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> Non
     from coach.rules import load_rules
     from coach.rules.engine import RuleEngine
     from coach.rules.testing import run_examples
-    from coach.testresults import CaseResult, format_results, summarize
+    from coach.testresults import CaseResult, display_path, format_results, line_of, summarize, write_results
 
     engine = RuleEngine(load_rules(rules_dirs), build_nlp())
     results = [
@@ -85,17 +91,17 @@ def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> Non
             name=("match: " if r.expected else "no match: ") + r.text,
             passed=r.passed,
             message="" if r.passed else r.message,
-            file=r.source,
+            file=display_path(r.source) if r.source else None,
+            # a failed example points at its line in the rule file (GitHub annotations)
+            line=line_of(r.source, r.text) if r.source and not r.passed else None,
         )
         for r in run_examples(engine)
     ]
-    text = format_results(results, fmt)
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        click.echo(f"coach: wrote {output}", err=True)
+        write_results(output, format_results(results, fmt))
+        click.echo(format_results(results, "text"), nl=False)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(format_results(results, fmt), nl=False)
     sys.exit(0 if summarize(results).ok else 1)
 
 
