@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -554,6 +555,11 @@ def test_readme_expectation_examples_are_valid(tmp_path: Path) -> None:
     assert exp.flags.present[1].at == 410.0
     entries = load_folder_expectations(write(tmp_path / "expectations.yaml", folder))
     assert set(entries) == {"model-renewal.vtt", "escalations/lesson-onboarding.srt"}
+    # the rule-pack walkthrough shows the expectations of the pack tested below
+    walkthrough = textwrap.dedent(blocks[-1])
+    shown = load_folder_expectations(write(tmp_path / "pack.yaml", walkthrough))
+    tested = load_folder_expectations(RULEPACK / "calls" / "expectations.yaml")
+    assert shown == tested
 
 
 # ------------------------------------------------- a team's rule pack, end to end
