@@ -181,19 +181,31 @@ class RuleEngine:
         for rule in ruleset.rules:
             compiled[rule.code] = [self._compile(p, lemmas) for p in rule.patterns]
         install_lemma_norms(nlp, sorted(lemmas))
-        self.matchers = {s: Matcher(nlp.vocab, validate=True) for s in SCOPES}
-        self.phrasers = {s: PhraseMatcher(nlp.vocab, attr="LOWER") for s in SCOPES}
+        # token patterns grouped by their most selective required word: a group's Matcher
+        # runs only on a Doc that holds one of those words (the Matcher tries every
+        # pattern at every token, so skipping it is where the time is)
+        groups: dict[tuple[str, str | None, frozenset[int]], Matcher] = {}
+        strings = nlp.vocab.strings
         for rule in ruleset.rules:
             scope = _scope_of(rule)
-            if compiled[rule.code]:
+            for pattern in compiled[rule.code]:
+                attr, values = _anchor(pattern)
+                key = (scope, attr, frozenset(strings.add(v) for v in values))
+                matcher = groups.setdefault(key, Matcher(nlp.vocab, validate=True))
                 try:
-                    self.matchers[scope].add(rule.code, compiled[rule.code])
+                    matcher.add(rule.code, [pattern])
                 except ValueError as err:  # spaCy's pattern validation
                     from coach.errors import RulesError
 
                     src = ruleset.sources.get(rule.code, "?")
                     msg = str(err).strip().splitlines()
                     raise RulesError(f"{src}: rule {rule.code}: field patterns: {msg[-1] if msg else err}") from None
+        self.groups: dict[str, list[tuple[str | None, frozenset[int], Matcher]]] = {s: [] for s in SCOPES}
+        for (scope, attr, hashes), matcher in groups.items():
+            self.groups[scope].append((attr, hashes, matcher))
+        self.phrasers = {s: PhraseMatcher(nlp.vocab, attr="LOWER") for s in SCOPES}
+        for rule in ruleset.rules:
+            scope = _scope_of(rule)
             phrases = self._expand_phrases(rule.phrases)
             if phrases:
                 self.phrasers[scope].add(rule.code, list(nlp.tokenizer.pipe(phrases)))
@@ -243,9 +255,15 @@ class RuleEngine:
 
         One hit per (rule, sentence): the first, so counts mean "sentences that did X".
         """
+        from spacy.attrs import LOWER, NORM
+
         raw: list[tuple[int, int, int]] = []
+        arr = doc.to_array([LOWER, NORM])
+        present = {"LOWER": set(arr[:, 0].tolist()), "NORM": set(arr[:, 1].tolist())} if len(doc) else {}
         for scope in role_scope(role):
-            raw.extend(self.matchers[scope](doc))
+            for attr, hashes, matcher in self.groups[scope]:
+                if attr is None or (present and not hashes.isdisjoint(present[attr])):
+                    raw.extend(matcher(doc))
             raw.extend(self.phrasers[scope](doc))
         if not raw:
             return []
@@ -294,6 +312,35 @@ class RuleEngine:
         if ex.first_person and not any(t.lower_ in FIRST_PERSON for t in sent):
             return False
         return True
+
+
+COMMON = frozenset(
+    {"i", "we", "you", "it", "that", "this", "the", "a", "an", "be", "is", "'s", "to", "and", "so", "of",
+     "in", "on", "have", "do", "will", "'ll", "can", "not", "n't", "they", "he", "she", "my", "our", "your",
+     "me", "us", "what", "there", "just", "get", "for", "with", "at", "?", ".", ","}
+)
+
+
+def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
+    """The most selective required token's literal values, as (attribute, values).
+
+    (None, []) when no required token has literal values: that pattern always runs.
+    """
+    best: tuple[float, str, list[str]] | None = None
+    for tok in pattern:
+        if tok.get("OP") not in (None, "+", "1"):
+            continue
+        for attr in ("LOWER", "NORM"):
+            value = tok.get(attr)
+            values = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+            if not values or not isinstance(values, list):
+                continue
+            cost = sum(10 if v in COMMON else 1 for v in values)
+            if best is None or cost < best[0]:
+                best = (cost, attr, [str(v) for v in values])
+    if best is None:
+        return None, []
+    return best[1], best[2]
 
 
 def _negated(doc: Doc, start: int, sent: Span, window: int = 6) -> bool:
