@@ -29,12 +29,12 @@ from coach.rules.schema import CallTypes, FlagSpec, Lexicon, Rule, Scoring
 
 
 def default_rules_dir() -> Path:
-    """The shipped rules: ``rules/`` beside the package (the repository's top level)."""
-    here = Path(__file__).resolve().parents[2] / "rules"
-    if here.is_dir():
-        return here
-    packaged = Path(__file__).resolve().parents[1] / "rules_data"  # pragma: no cover
-    return packaged
+    """The shipped rules: ``coach/rules_data``, a link to the repository's ``rules/``
+    that a wheel carries as real files."""
+    packaged = Path(__file__).resolve().parents[1] / "rules_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"  # pragma: no cover - a broken link
 
 
 def _read_yaml(path: Path) -> Any:
