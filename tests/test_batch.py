@@ -60,7 +60,7 @@ class StubAnalyzer:
                  suggestion="Try: name a day and a time.", quote=turn.text)
             for turn in t.turns if turn.role == "csm" and "get back to you" in turn.text
         ]
-        findings = [Finding(kind="improvement", theme="commitment", message="vague",
+        findings = [Finding(kind="improvement", theme="commitment", message="Vague commitment.",
                             rule="vague-commitment") for _ in flags]
         label = call_type or ("escalation" if "unacceptable" in text else "check_in")
         band = (0.3, 0.4) if label == "escalation" else (0.4, 0.55)
@@ -205,7 +205,7 @@ def test_outputs_have_the_documented_columns(good_calls: Path, tmp_path: Path) -
     (kim,) = read_csv(out / "csms.csv")
     assert kim["csm"] == "Kim Ode" and kim["calls"] == "3" and kim["escalations"] == "1"
     assert kim["vague-timeline_rate"] == "0.667" and kim["ack_gap_rate"] == "0"
-    assert "vague-commitment (2)" in kim["most_common_findings"]
+    assert kim["most_common_findings"] == "Vague commitment. (2)"
     summary = (out / "summary.md").read_text()
     assert "**3 calls** scored across **1 CSM**" in summary
     assert "### Kim Ode" in summary
@@ -242,6 +242,16 @@ def test_bad_files_are_listed_and_the_good_ones_scored(good_calls: Path, tmp_pat
     assert set(skipped) == {"recording.mp3"} and "recording" in skipped["recording.mp3"]
     assert "**6 failed**" in (out / "summary.md").read_text()
     assert "6 failed" in output
+
+
+def test_an_out_folder_inside_the_input_is_not_read_back(good_calls: Path,
+                                                         tmp_path: Path) -> None:
+    out = good_calls / "week"
+    assert run([str(good_calls), "--out", str(out), "--jobs", "1"])[0] == 0
+    code, output = run([str(good_calls), "--out", str(out), "--jobs", "1"])
+    assert code == 0, output
+    assert len(read_csv(out / "calls.csv")) == 3
+    assert read_csv(out / "skipped.csv") == [] and read_csv(out / "errors.csv") == []
 
 
 def test_every_found_file_is_accounted_for(good_calls: Path, tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from coach.batch.worker import (
     Worker,
     WorkerConfig,
     init_pool_worker,
+    ping,
     run_pool_chunk,
 )
 from coach.errors import CoachError, InputError
@@ -129,18 +130,28 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     out.mkdir(parents=True, exist_ok=True)
     run = _Run(opts, StateStore(out))
     fp = rules_fingerprint([Path(d) for d in opts.rules_dirs])
-    _discover(run, fp, roster_sha)
-
-    progress = Progress(len(run.tasks), stream=opts.progress_stream, enabled=opts.progress)
+    config = WorkerConfig(
+        out_dir=str(opts.out),
+        rules_dirs=tuple(str(d) for d in opts.rules_dirs),
+        roster_path=str(opts.roster) if opts.roster else None,
+        input_format=opts.input_format,
+    )
+    # Workers build their analyzer (spaCy, matchers: seconds) while discovery runs.
+    pool = _warm_pool(_jobs(opts), config, _factory(opts)) if _jobs(opts) > 1 else None
+    progress: Progress | None = None
     interrupted = False
     try:
-        _score(run, progress)
+        _discover(run, fp, roster_sha)
+        progress = Progress(len(run.tasks), stream=opts.progress_stream, enabled=opts.progress)
+        _score(run, progress, config, pool)
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        progress.close()
-    result = _finish(run, interrupted)
-    return result
+        if progress is not None:
+            progress.close()
+        if pool is not None:
+            _kill(pool)  # idle or unused workers (a no-op after a clean shutdown)
+    return _finish(run, interrupted)
 
 
 # --- set-up ----------------------------------------------------------------------------------
@@ -259,28 +270,31 @@ def _record(run: _Run, outcomes: Sequence[Outcome], progress: Progress) -> None:
     progress.advance(len(outcomes), failed=failed)
 
 
-def _score(run: _Run, progress: Progress) -> None:
+def _score(run: _Run, progress: Progress, config: WorkerConfig,
+           pool: ProcessPoolExecutor | None) -> None:
     chunks = _chunks(run)
     if not chunks:
         return
-    config = WorkerConfig(
-        out_dir=str(run.opts.out),
-        rules_dirs=tuple(str(d) for d in run.opts.rules_dirs),
-        roster_path=str(run.opts.roster) if run.opts.roster else None,
-        input_format=run.opts.input_format,
-    )
-    if _jobs(run.opts) == 1:
+    if pool is None:
         worker = Worker(config, _factory(run.opts))
         for chunk in chunks:
             _record(run, worker.run(chunk), progress)
         return
-    _score_pool(run, chunks, config, progress)
+    _score_pool(run, chunks, config, progress, pool)
 
 
 def _factory(opts: BatchOptions) -> AnalyzerFactory:
     from coach.batch import worker
 
     return opts.analyzer_factory or worker.default_analyzer_factory
+
+
+def _warm_pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessPoolExecutor:
+    """A pool whose workers start (and build their analyzer) right away."""
+    pool = _pool(jobs, config, factory)
+    for _ in range(jobs):
+        pool.submit(ping)
+    return pool
 
 
 def _pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessPoolExecutor:
@@ -292,7 +306,7 @@ def _pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessP
 
 
 def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
-                progress: Progress) -> None:
+                progress: Progress, first_pool: ProcessPoolExecutor | None = None) -> None:
     """Keep a few chunks in flight per worker; survive dead workers; stop cleanly on Ctrl-C.
 
     A killed worker breaks the whole pool, and every chunk in flight fails with it. Those
@@ -305,7 +319,8 @@ def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
     breaks: dict[str, int] = {}  # path -> pools broken while it was in flight
     restarts = 0
     while queue or suspects:
-        pool = _pool(jobs, config, _factory(run.opts))
+        pool = first_pool or _pool(jobs, config, _factory(run.opts))
+        first_pool = None
         in_flight: dict[Future[list[Outcome]], list[FileTask]] = {}
         broken = False
         try:

@@ -310,8 +310,9 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
             lines.append(f"- Most common coaching points: {top}.")
         else:
             lines.append("- No flags were raised on any call.")
-        if team.lowest:
-            worst = sorted(team.lowest, key=lambda x: (x[0], x[1]), reverse=True)
+        worst = sorted((x for x in team.lowest if mean is not None and -x[0] < mean),
+                       key=lambda x: (x[0], x[1]), reverse=True)
+        if worst:
             refs = ", ".join(
                 f"{_link(r['file'], r['report'])} ({r['score']}, {r['csm']}, "
                 f"{str(r['call_type']).replace('_', '-')})"
