@@ -201,8 +201,17 @@ class RuleEngine:
                     msg = str(err).strip().splitlines()
                     raise RulesError(f"{src}: rule {rule.code}: field patterns: {msg[-1] if msg else err}") from None
         self.groups: dict[str, list[tuple[str | None, frozenset[int], Matcher]]] = {s: [] for s in SCOPES}
+        # inverted index: word hash -> the groups it wakes, per scope and attribute
+        self.index: dict[str, dict[str, dict[int, list[int]]]] = {s: {"LOWER": {}, "NORM": {}} for s in SCOPES}
+        self.always: dict[str, list[int]] = {s: [] for s in SCOPES}
         for (scope, attr, hashes), matcher in groups.items():
+            gid = len(self.groups[scope])
             self.groups[scope].append((attr, hashes, matcher))
+            if attr is None:
+                self.always[scope].append(gid)
+            else:
+                for h in hashes:
+                    self.index[scope][attr].setdefault(h, []).append(gid)
         self.phrasers = {s: PhraseMatcher(nlp.vocab, attr="LOWER") for s in SCOPES}
         for rule in ruleset.rules:
             scope = _scope_of(rule)
@@ -255,15 +264,37 @@ class RuleEngine:
 
         One hit per (rule, sentence): the first, so counts mean "sentences that did X".
         """
-        from spacy.attrs import LOWER, NORM
+        from spacy.attrs import LOWER, NORM, SENT_START
 
         raw: list[tuple[int, int, int]] = []
-        arr = doc.to_array([LOWER, NORM])
-        present = {"LOWER": set(arr[:, 0].tolist()), "NORM": set(arr[:, 1].tolist())} if len(doc) else {}
+        if not len(doc):
+            return []
+        arr = doc.to_array([LOWER, NORM, SENT_START])
+        lowers, norms, starts = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+        # sentence of each token, to run a group's Matcher only on the sentences with its word
+        bounds: list[int] = [i for i, s in enumerate(starts) if s == 1 or i == 0]
+        sent_of: list[int] = []
+        for k, b in enumerate(bounds):
+            end = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
+            sent_of.extend([k] * (end - b))
         for scope in role_scope(role):
-            for attr, hashes, matcher in self.groups[scope]:
-                if attr is None or (present and not hashes.isdisjoint(present[attr])):
+            wake: dict[int, set[int]] = {}
+            idx_l, idx_n = self.index[scope]["LOWER"], self.index[scope]["NORM"]
+            for i, (lo, no) in enumerate(zip(lowers, norms, strict=True)):
+                for gid in (*idx_l.get(lo, ()), *idx_n.get(no, ())):
+                    wake.setdefault(gid, set()).add(sent_of[i])
+            groups = self.groups[scope]
+            for gid in self.always[scope]:
+                raw.extend(groups[gid][2](doc))
+            for gid, sents in wake.items():
+                matcher = groups[gid][2]
+                if len(sents) == len(bounds):
                     raw.extend(matcher(doc))
+                    continue
+                for k in sents:
+                    start = bounds[k]
+                    end = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
+                    raw.extend((m, s + start, e + start) for m, s, e in matcher(doc[start:end]))
             raw.extend(self.phrasers[scope](doc))
         if not raw:
             return []
@@ -315,9 +346,51 @@ class RuleEngine:
 
 
 COMMON = frozenset(
-    {"i", "we", "you", "it", "that", "this", "the", "a", "an", "be", "is", "'s", "to", "and", "so", "of",
-     "in", "on", "have", "do", "will", "'ll", "can", "not", "n't", "they", "he", "she", "my", "our", "your",
-     "me", "us", "what", "there", "just", "get", "for", "with", "at", "?", ".", ","}
+    {
+        "i",
+        "we",
+        "you",
+        "it",
+        "that",
+        "this",
+        "the",
+        "a",
+        "an",
+        "be",
+        "is",
+        "'s",
+        "to",
+        "and",
+        "so",
+        "of",
+        "in",
+        "on",
+        "have",
+        "do",
+        "will",
+        "'ll",
+        "can",
+        "not",
+        "n't",
+        "they",
+        "he",
+        "she",
+        "my",
+        "our",
+        "your",
+        "me",
+        "us",
+        "what",
+        "there",
+        "just",
+        "get",
+        "for",
+        "with",
+        "at",
+        "?",
+        ".",
+        ",",
+    }
 )
 
 
