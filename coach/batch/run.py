@@ -172,10 +172,13 @@ def _check_inputs(opts: BatchOptions) -> str | None:
 
 
 def _check_rules(rules_dirs: Sequence[Path]) -> None:
-    """Validate the rules without spaCy (the loader is pure pydantic + YAML)."""
+    """Validate the rules without spaCy (the loader is pure pydantic + YAML); the
+    workers reuse what was loaded here."""
+    from coach.batch.worker import preload_rules
     from coach.rules import load_rules
 
-    load_rules([Path(d) for d in rules_dirs])
+    dirs = [Path(d) for d in rules_dirs]
+    preload_rules(dirs, load_rules(dirs))
 
 
 def _discover(run: _Run, fp: str, roster_sha: str | None) -> None:
