@@ -23,6 +23,7 @@ ESCALATION_SIGNALS: dict[str, float] = {
     "demand": 0.7,
     "exec_request": 1.2,
     "repeat_failure": 0.8,
+    "problem": 0.4,  # something broken: weak alone, it tips a churn threat into an escalation
 }
 COMPANY_SIGNS: dict[str, float] = {"acknowledge": 0.25, "apology": 0.15}
 AGENDA = {
