@@ -17,6 +17,8 @@ by key.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +47,45 @@ def _read_yaml(path: Path) -> Any:
     except Exception as err:  # noqa: BLE001 - ruamel raises many types
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise RulesError(f"{path}: not valid YAML: {first}") from None
+
+
+def _cache_dir() -> Path | None:
+    """Where parsed rule files are cached (YAML parsing is most of the start-up)."""
+    if os.environ.get("COACH_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "coach" / "rules"
+
+
+def _read_all(files: list[Path]) -> dict[str, Any]:
+    """Parsed YAML of ``files``, from a cache keyed by their content when it is there.
+
+    The cache only saves parsing; every rule is still validated on each load. A cache
+    that cannot be read or written is ignored.
+    """
+    digest = hashlib.sha256()
+    blobs = {}
+    for path in files:
+        blob = path.read_bytes()
+        blobs[str(path)] = blob
+        digest.update(str(path).encode() + b"\0" + blob + b"\0")
+    cache = _cache_dir()
+    target = cache / f"{digest.hexdigest()[:32]}.json" if cache else None
+    if target is not None and target.is_file():
+        try:
+            return json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    parsed = {str(p): _read_yaml(p) for p in files}
+    if target is not None:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(parsed), encoding="utf-8")
+            os.replace(tmp, target)
+        except (OSError, TypeError, ValueError):
+            pass
+    return parsed
 
 
 def _explain(path: Path, err: ValidationError, rule: str | None = None) -> RulesError:
@@ -113,10 +154,11 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         for path in files:
             digest.update(str(path.relative_to(d)).encode())
             digest.update(path.read_bytes())
+        parsed = _read_all(files)
         for path in files:
             rel = path.relative_to(d)
             top = rel.parts[0]
-            data = _read_yaml(path)
+            data = parsed[str(path)]
             if path.name in ("call_types.yaml", "call_types.yml") and len(rel.parts) == 1:
                 call_types = _merge(call_types, _mapping(path, data))
             elif path.name in ("flags.yaml", "flags.yml") and len(rel.parts) == 1:
