@@ -21,30 +21,12 @@ from coach.models import Transcript
 from coach.moves import Utterance, detect_moves, utterance_moves
 from coach.report import CallType, Move, Report, Source
 from coach.rules.loader import RuleSet, load_rules
+from coach.rules.schema import MOVES
 
-MOVE_REPORT = frozenset(
-    {
-        "acknowledge",
-        "understand",
-        "own",
-        "act",
-        "follow_up",
-        "solution",
-        "apology",
-        "reassurance",
-        "defensive",
-        "dismissive",
-        "blaming",
-        "minimizing",
-        "vague_commitment",
-        "over_promise",
-        "committee_ownership",
-        "executive_path",
-        "close_loop",
-        "lever",
-        "honest_unknown",
-    }
-)
+# moves a report lists: every company-side move but the internal helpers of other
+# verdicts (hedges feed confidence, commitments become follow-ups, glosses excuse jargon)
+INTERNAL_MOVES = frozenset({"hedge", "commitment", "jargon_gloss", "backchannel"})
+MOVE_REPORT = frozenset({*MOVES, "follow_up"}) - INTERNAL_MOVES
 
 
 class Analyzer:
