@@ -15,7 +15,10 @@ in a fresh process so its peak memory is its own:
                 reports, CSVs, summary) in one process;
 - ``jobs2``     the same with ``--jobs 2``;
 
-plus peak memory (``ru_maxrss`` of the process and of its largest child) and the
+plus CPU seconds (the stage's process and its children: with other load on the
+machine, jobs2's wall time suffers but its CPU time shows whether the pool wastes
+work), the 1-minute load average after each stage, peak memory (``ru_maxrss`` of the
+process and of its largest child) and the
 ratios the issue sets: jobs1 / tokenize >= 0.40 and jobs2 / jobs1 >= 1.6. Words are
 whitespace-separated words of the turns' text, the same count for every stage. Runs
 vary 15-25 % on shared machines: compare the ratios of one run, not times across runs.
@@ -49,9 +52,12 @@ def _files(calls_dir: Path) -> list[Path]:
 def _rss() -> dict[str, float]:
     """Peak resident memory in MB (Linux reports KB) of this process and its largest child."""
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / scale / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / scale / 1024
-    return {"rss_self_mb": round(me, 1), "rss_children_mb": round(kids, 1)}
+    self_ru = resource.getrusage(resource.RUSAGE_SELF)
+    kids_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = self_ru.ru_utime + self_ru.ru_stime + kids_ru.ru_utime + kids_ru.ru_stime
+    return {"rss_self_mb": round(self_ru.ru_maxrss * 1024 / scale / 1024, 1),
+            "rss_children_mb": round(kids_ru.ru_maxrss * 1024 / scale / 1024, 1),
+            "cpu_s": round(cpu, 2)}
 
 
 def stage_read(calls_dir: Path) -> dict[str, float]:
@@ -178,14 +184,17 @@ def main(argv: list[str] | None = None) -> int:
         words = _generate(calls_dir, n, args.min_minutes, args.max_minutes, args.seed)
         print(f"\n{n} calls of {args.min_minutes:g}-{args.max_minutes:g} min, "
               f"{words:,} words ({calls_dir})")
-        print(f"{'stage':<10} {'words/s':>12} {'seconds':>9} {'peak MB':>9} {'child MB':>9}")
+        print(f"{'stage':<10} {'words/s':>12} {'seconds':>9} {'cpu s':>7} {'peak MB':>9} "
+              f"{'child MB':>9}  load")
         rows: dict[str, dict[str, float]] = {}
         for stage in stages:
             res = _child(stage, calls_dir)
             res["words_per_s"] = words / res["seconds"]
+            res["load"] = round(os.getloadavg()[0], 2)
             rows[stage] = res
             print(f"{stage:<10} {res['words_per_s']:>12,.0f} {res['seconds']:>9.2f} "
-                  f"{res['rss_self_mb']:>9.0f} {res['rss_children_mb']:>9.0f}"
+                  f"{res['cpu_s']:>7.1f} {res['rss_self_mb']:>9.0f} {res['rss_children_mb']:>9.0f}"
+                  f"  {res['load']:.1f}"
                   + (f"   ({res['failed']:.0f} failed)" if res.get("failed") else ""))
         tok = rows.get("tokenize")
         if tok:
