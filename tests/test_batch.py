@@ -266,6 +266,32 @@ def test_every_found_file_is_accounted_for(good_calls: Path, tmp_path: Path) -> 
     assert not any(f.failed for f in rejected.values())
 
 
+def test_the_shipped_fixtures_all_read_in_batch(tmp_path: Path) -> None:
+    """Every fixture in a format folder is scored as that format; every malformed file
+    is either readable or listed with a reason; nothing is lost."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    formats = [d for d in sorted(fixtures.iterdir()) if d.is_dir() and d.name != "malformed"]
+    if not formats:
+        pytest.skip("no fixtures")
+    out = tmp_path / "out"
+    code, output = run([str(fixtures), "--out", str(out), "--jobs", "1"])
+    assert code == 1, output  # fixtures/malformed holds unreadable files on purpose
+    rows = {r["file"]: r for r in read_csv(out / "calls.csv")}
+    errors = {e["file"]: e for e in read_csv(out / "errors.csv")}
+    skipped = {s["file"] for s in read_csv(out / "skipped.csv")}
+    for folder in formats:
+        for f in sorted(folder.iterdir()):
+            if f.is_file():
+                assert str(f) in rows, (f, errors.get(str(f)))
+                assert rows[str(f)]["format"] == folder.name
+    for f in sorted((fixtures / "malformed").iterdir()):
+        assert str(f) in rows or errors[str(f)]["reason"], f
+    assert all(e["stage"] in ("discover", "read") for e in errors.values())
+    found = {str(p) for p in fixtures.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and not p.name.startswith(".")}
+    assert found == set(rows) | set(errors) | skipped
+
+
 # --- who is the CSM ------------------------------------------------------------------------
 
 def test_roster_then_sidecar_then_detection(tmp_path: Path) -> None:
