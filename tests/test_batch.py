@@ -551,6 +551,23 @@ def test_bad_rules_exit_2(good_calls: Path, tmp_path: Path) -> None:
     assert "bad.yaml" in output and len(output.strip().splitlines()) == 1
 
 
+def broken_factory(rules_dirs: object) -> StubAnalyzer:
+    from coach.errors import RulesError
+
+    raise RulesError("rules/moves/x.yaml: rule X-001: field patterns: bad pattern")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_analyzer_that_cannot_be_built_is_a_usage_error(good_calls: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           jobs: str) -> None:
+    monkeypatch.setattr(batch_worker, "default_analyzer_factory", broken_factory)
+    code, output = run([str(good_calls), "--out", str(tmp_path / "out"), "--jobs", jobs])
+    assert code == 2
+    assert output.strip() == ("coach: error: rules/moves/x.yaml: rule X-001: field patterns: "
+                              "bad pattern")
+
+
 # --- pieces ---------------------------------------------------------------------------------
 
 def test_report_names_are_safe_and_unique() -> None:

@@ -235,13 +235,9 @@ def decide_roles(transcript: Any, task: FileTask, roster: Any) -> tuple[Any, str
     if not getattr(transcript, "has_text", True):  # RTTM: timing only, no CSM needed
         t = assign_roles(transcript, csm=list(task.csm), roster=team, require_csm=False)
         return _relabel(t, task, roster), _csm_source(t) or "n/a"
-    if roster is not None:
-        try:
-            t = assign_roles(transcript, roster=team, require_csm=False)
-        except RoleError:
-            t = None
-        if t is not None and _csm_source(t) == "roster":
-            return _relabel(t, task, roster), "roster"
+    if roster is not None and any(_roster_csm(roster, s) for s in transcript.speakers):
+        t = assign_roles(transcript, roster=team, require_csm=True)
+        return _relabel(t, task, roster), _csm_source(t) or "roster"
     if task.csm:
         try:
             t = assign_roles(transcript, csm=list(task.csm), roster=team, require_csm=True)
@@ -255,6 +251,11 @@ def decide_roles(transcript: Any, task: FileTask, roster: Any) -> tuple[Any, str
         return _relabel(t, task, roster), "sidecar"
     t = assign_roles(transcript, roster=team, require_csm=True)
     return _relabel(t, task, roster), _csm_source(t) or "detected"
+
+
+def _roster_csm(roster: Any, label: str) -> bool:
+    hit = roster.match(label)
+    return hit is not None and hit[0] == "csm"
 
 
 def _with_internal(roster: Any, internal: Sequence[str]) -> Any:
