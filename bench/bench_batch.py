@@ -27,6 +27,7 @@ vary 15-25 % on shared machines: compare the ratios of one run, not times across
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -137,7 +138,9 @@ def run_stage(name: str, calls_dir: Path) -> dict[str, float]:
 def _generate(calls_dir: Path, calls: int, lo: float, hi: float, seed: int) -> int:
     """Generate (or reuse) the call set; returns its total words."""
     stamp = calls_dir / ".bench.json"
-    params = {"calls": calls, "min": lo, "max": hi, "seed": seed}
+    gen_source = (HERE / "gen_calls.py").read_bytes()
+    params = {"calls": calls, "min": lo, "max": hi, "seed": seed,
+              "generator": hashlib.sha256(gen_source).hexdigest()[:12]}
     if stamp.is_file() and json.loads(stamp.read_text()).get("params") == params:
         return int(json.loads(stamp.read_text())["words"])
     shutil.rmtree(calls_dir, ignore_errors=True)

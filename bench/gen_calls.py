@@ -179,6 +179,12 @@ CUST_LINES: dict[str, list[str]] = {
     "positive": ["That's helpful, thank you.", "Okay, that makes sense.",
                  "I appreciate you being straight with me.", "Great, that works for us.",
                  "Yeah, that would really help the {team}."],
+    "concern": [
+        "One thing, the mobile app logs the {team} out every day, which is annoying.",
+        "The export to finance still needs a manual cleanup every month.",
+        "We're a bit worried about the price at renewal, to be honest.",
+        "Some of the {team} still don't use {feature}, they say it's slow.",
+    ],
     "question": ["When will this be fixed?", "Can you put that in writing?",
                  "What does the renewal look like for us?", "Who else should be on that call?",
                  "Does {feature} work with our setup?", "How long does the setup take?"],
@@ -212,7 +218,9 @@ MIDDLE_CSM: dict[str, dict[str, float]] = {
     "training": {"teach": 5, "question": 1, "explain": 1},
     "discovery": {"question": 5, "restate": 1, "plan": 0.5},
 }
-MIDDLE_CUST = {"answer": 4, "positive": 2, "question": 2, "vent": 0.6}
+# customers vent on escalations; elsewhere they raise the odd, calmer concern
+MIDDLE_CUST_ESCALATION = {"answer": 4, "positive": 1.5, "question": 2, "vent": 1.2}
+MIDDLE_CUST = {"answer": 4, "positive": 2, "question": 2, "concern": 0.5}
 
 
 @dataclass
@@ -300,7 +308,7 @@ class CallGen:
         else:
             n = self.rng.choice((1, 1, 2, 2, 3, 4))
         self.say(self.csm, self.utterance(lines, n),
-                 cut=self.rng.random() < (0.06 if self.call_type == "escalation" else 0.02))
+                 cut=self.rng.random() < (0.04 if self.call_type == "escalation" else 0.01))
 
     def cust_turn(self, move: str) -> None:
         who = self.rng.choice(self.customers) if len(self.customers) > 1 else self.customers[0]
@@ -317,6 +325,7 @@ class CallGen:
             (self.csm_turn if side == "csm" else self.cust_turn)(move)
         share = CSM_SHARE[self.call_type] + self.rng.uniform(-0.12, 0.15)
         csm_moves = MIDDLE_CSM[self.call_type]
+        cust_moves = MIDDLE_CUST_ESCALATION if self.call_type == "escalation" else MIDDLE_CUST
         while self.t < self.target - 60:
             if self.internal and self.rng.random() < 0.06:
                 who = self.rng.choice(self.internal)
@@ -329,7 +338,7 @@ class CallGen:
                 if csm_next:
                     self.csm_turn(_pick(self.rng, csm_moves))
                 else:
-                    self.cust_turn(_pick(self.rng, MIDDLE_CUST))
+                    self.cust_turn(_pick(self.rng, cust_moves))
         self.csm_turn("follow_up" if self.rng.random() < 0.6 else "vague")
         self.cust_turn("positive")
         self.csm_turn("close")
