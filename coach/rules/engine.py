@@ -408,7 +408,7 @@ def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
             values = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
             if not values or not isinstance(values, list):
                 continue
-            cost = sum(10 if v in COMMON else 1 for v in values)
+            cost = sum(50 if v in COMMON else 1 for v in values)  # a function word is in most sentences
             if best is None or cost < best[0]:
                 best = (cost, attr, [str(v) for v in values])
     if best is None:
