@@ -120,6 +120,43 @@ class Hit:
         return self.sent.text.strip()
 
 
+class _Sentence:
+    """One sentence of a turn and what rule exceptions read of it, computed on demand."""
+
+    __slots__ = ("_lower", "_question", "_words", "_words_set", "span")
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+        self._lower: str | None = None
+        self._question: bool | None = None
+        self._words: int | None = None
+        self._words_set: frozenset[str] | None = None
+
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self.span.text.lower()
+        return self._lower
+
+    @property
+    def question(self) -> bool:
+        if self._question is None:
+            self._question = is_question(self.span)
+        return self._question
+
+    @property
+    def words(self) -> int:
+        if self._words is None:
+            self._words = sum(1 for t in self.span if not t.is_punct)
+        return self._words
+
+    @property
+    def words_set(self) -> frozenset[str]:
+        if self._words_set is None:
+            self._words_set = frozenset(t.lower_ for t in self.span)
+        return self._words_set
+
+
 def is_question(sent: Span) -> bool:
     """A question by its mark, or by its shape when transcripts drop the mark."""
     text = sent.text.rstrip()
@@ -301,27 +338,32 @@ class RuleEngine:
         strings = self.nlp.vocab.strings
         seen: set[tuple[str, int]] = set()
         out: list[Hit] = []
+        sents: dict[int, _Sentence] = {}  # what the exceptions read, once per sentence
         for match_id, start, end in sorted(raw, key=lambda m: (m[1], m[2])):
             rule = self.rules[strings[match_id]]
             if not _speaker_ok(rule, role):
                 continue
-            sent = doc[start].sent
-            key = (rule.code, sent.start)
+            k = sent_of[start]
+            info = sents.get(k)
+            if info is None:
+                b = bounds[k]
+                e = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
+                info = sents[k] = _Sentence(doc[b:e])
+            key = (rule.code, info.span.start)
             if key in seen:
                 continue
-            if not self._passes(rule, doc, start, sent):
+            if not self._passes(rule, doc, start, info):
                 continue
             seen.add(key)
-            out.append(Hit(rule, start, end, sent))
+            out.append(Hit(rule, start, end, info.span))
         return out
 
     @staticmethod
-    def _passes(rule: Rule, doc: Doc, start: int, sent: Span) -> bool:
+    def _passes(rule: Rule, doc: Doc, start: int, info: _Sentence) -> bool:
         ex = rule.exceptions
-        if ex.max_sentence_tokens is not None:
-            n = sum(1 for t in sent if not t.is_punct)
-            if n > ex.max_sentence_tokens:
-                return False
+        sent = info.span
+        if ex.max_sentence_tokens is not None and info.words > ex.max_sentence_tokens:
+            return False
         if ex.negated == "drop" and _negated(doc, start, sent):
             return False
         if ex.conditional == "drop":
@@ -329,18 +371,14 @@ class RuleEngine:
             if any(t.lower_ in CONDITIONALS for t in before):
                 return False
         if ex.question != "keep":
-            q = is_question(sent)
+            q = info.question
             if (ex.question == "drop" and q) or (ex.question == "only" and not q):
                 return False
-        if ex.unless_words:
-            low = sent.text.lower()
-            if any(w in low for w in ex.unless_words):
-                return False
-        if ex.require_words:
-            words = {t.lower_ for t in sent}
-            if not any(w in words for w in ex.require_words):
-                return False
-        if ex.first_person and not any(t.lower_ in FIRST_PERSON for t in sent):
+        if ex.unless_words and any(w in info.lower for w in ex.unless_words):
+            return False
+        if ex.require_words and not any(w in info.words_set for w in ex.require_words):
+            return False
+        if ex.first_person and info.words_set.isdisjoint(FIRST_PERSON):
             return False
         return True
 
