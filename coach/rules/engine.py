@@ -207,6 +207,7 @@ class RuleEngine:
 
     def __init__(self, ruleset: RuleSet, nlp: Language) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.tokens import Doc
 
         from coach.nlp import install_lemma_norms
 
@@ -223,9 +224,17 @@ class RuleEngine:
         # pattern at every token, so skipping it is where the time is)
         groups: dict[tuple[str, str | None, frozenset[int]], Matcher] = {}
         strings = nlp.vocab.strings
+        # literal patterns (one attribute, no wildcards) become phrases: the PhraseMatcher
+        # costs almost nothing per token, the token Matcher is the expensive part
+        literal: dict[tuple[str, str], dict[str, list[list[str]]]] = {}
         for rule in ruleset.rules:
             scope = _scope_of(rule)
             for pattern in compiled[rule.code]:
+                expanded = _expand_literal(pattern)
+                if expanded is not None:
+                    attr, seqs = expanded
+                    literal.setdefault((scope, attr), {}).setdefault(rule.code, []).extend(seqs)
+                    continue
                 attr, values = _anchor(pattern)
                 key = (scope, attr, frozenset(strings.add(v) for v in values))
                 matcher = groups.setdefault(key, Matcher(nlp.vocab, validate=True))
@@ -250,6 +259,11 @@ class RuleEngine:
                 for h in hashes:
                     self.index[scope][attr].setdefault(h, []).append(gid)
         self.phrasers = {s: PhraseMatcher(nlp.vocab, attr="LOWER") for s in SCOPES}
+        self.norm_phrasers = {s: PhraseMatcher(nlp.vocab, attr="NORM") for s in SCOPES}
+        for (scope, attr), by_rule in literal.items():
+            target = self.phrasers[scope] if attr == "LOWER" else self.norm_phrasers[scope]
+            for code, seqs in by_rule.items():
+                target.add(code, [Doc(nlp.vocab, words=seq) for seq in seqs])
         for rule in ruleset.rules:
             scope = _scope_of(rule)
             phrases = self._expand_phrases(rule.phrases)
@@ -333,6 +347,7 @@ class RuleEngine:
                     end = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
                     raw.extend((m, s + start, e + start) for m, s, e in matcher(doc[start:end]))
             raw.extend(self.phrasers[scope](doc))
+            raw.extend(self.norm_phrasers[scope](doc))
         if not raw:
             return []
         strings = self.nlp.vocab.strings
@@ -430,6 +445,47 @@ COMMON = frozenset(
         ",",
     }
 )
+
+
+MAX_PHRASES = 2000
+
+
+def _expand_literal(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]] | None:
+    """A pattern of literal words on one attribute, as every word sequence it matches.
+
+    None for anything else (wildcards, repeats, flags, mixed LOWER/NORM) or when there
+    would be more than MAX_PHRASES sequences: those stay in the token Matcher.
+    """
+    attr = None
+    seqs: list[list[str]] = [[]]
+    for tok in pattern:
+        op = tok.get("OP")
+        keys = [k for k in tok if k != "OP"]
+        if op not in (None, "?") or len(keys) != 1 or keys[0] not in ("LOWER", "NORM"):
+            return None
+        if attr is None:
+            attr = keys[0]
+        elif attr != keys[0]:
+            return None
+        value = tok[keys[0]]
+        if isinstance(value, str):
+            options = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+            options = [str(v) for v in value["IN"]]
+        else:
+            return None
+        if any(" " in o or not o for o in options):
+            return None
+        nxt = [s + [o] for s in seqs for o in options]
+        if op == "?":
+            nxt += seqs
+        if len(nxt) > MAX_PHRASES:
+            return None
+        seqs = nxt
+    seqs = [s for s in seqs if s]
+    if attr is None or not seqs:
+        return None
+    return attr, seqs
 
 
 def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
