@@ -22,10 +22,11 @@ from coach.batch.discover import Found, Rejected, date_of, discover
 from coach.batch.outputs import CALL_COLUMNS, atomic_open, atomic_write_text, safe_name
 from coach.batch.progress import Progress
 from coach.batch.sidecar import load_sidecar
-from coach.batch.summary import CSM_COLUMNS, TeamStats, mmss
+from coach.batch.summary import CSM_COLUMNS, TeamStats
 from coach.cli.main import cli
 from coach.errors import InputError
 from coach.models import Transcript
+from coach.render.common import clock as mmss
 from coach.report import FLAG_CODES, CallType, Finding, Flag, Metrics, Report, Source
 
 LOG_ENV = "COACH_TEST_BATCH_LOG"

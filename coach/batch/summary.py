@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.render.common import stamp
 from coach.report import FLAG_CODES
 
 SEVERITY_WEIGHT = {"high": 3, "medium": 2, "low": 1}
@@ -35,15 +36,6 @@ CSM_COLUMNS: tuple[str, ...] = (
     *(f"{code}_rate" for code in FLAG_CODES),
     "most_common_findings",
 )
-
-
-def mmss(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = int(round(seconds))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
 
 
 def flag_title(code: str) -> str:
@@ -356,7 +348,7 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
             lines.append(text)
             examples = sorted(s.examples.get(code, []), key=lambda x: x[:3], reverse=True)
             for *_, mo in examples:
-                at = f" [{mmss(mo.get('at'))}]" if mo.get("at") is not None else ""
+                at = f" {stamp(mo.get('at'))}" if mo.get("at") is not None else ""
                 lines.append(f"   - {_link(mo.get('file'), mo.get('report'))}{at}"
                              f"{_quote(mo.get('quote'))}")
         if s.strengths:

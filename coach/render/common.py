@@ -22,14 +22,19 @@ STEP_NAMES = {
 }
 
 
-def stamp(seconds: float | None) -> str:
-    """``[mm:ss]`` (``[h:mm:ss]`` past an hour); empty for no time."""
+def clock(seconds: float | None) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour), rounded to the second; empty for no time."""
     if seconds is None:
         return ""
     s = int(round(seconds))
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
-    return f"[{h}:{m:02d}:{sec:02d}]" if h else f"[{m:02d}:{sec:02d}]"
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+
+
+def stamp(seconds: float | None) -> str:
+    """``[mm:ss]`` (``[h:mm:ss]`` past an hour); empty for no time."""
+    return f"[{clock(seconds)}]" if seconds is not None else ""
 
 
 def pct(v: float | None) -> str:
