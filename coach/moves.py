@@ -83,8 +83,11 @@ def build_utterance(index: int, turn: Turn, doc: Doc, engine: RuleEngine) -> Utt
 def _echo_only(u: Utterance) -> bool:
     """A short turn whose every sentence is a listening echo ("Oh, is that right?")."""
     echo = {h.sent.start for h in u.by_emit.get("backchannel", [])}
-    sents = list(u.doc.sents)
-    return bool(echo) and len(u.doc) <= 8 and all(s.start in echo for s in sents)
+    if not echo or len(u.doc) > 8:
+        return False
+    if any(h.rule.detects == "move" and h.rule.emits != "backchannel" for h in u.hits):
+        return False  # "Sorry, yes." apologizes; "I hear you." acknowledges
+    return all(s.start in echo for s in u.doc.sents)
 
 
 def _derive(u: Utterance) -> None:

@@ -1,0 +1,174 @@
+"""Each flag on a small hand-written call: it fires where a coach would raise it, and
+stays quiet on the near miss next to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.analysis import Analyzer
+from coach.models import Transcript, Turn
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def call(lines: list[tuple[str, str]], *, overlap_last: bool = False) -> Transcript:
+    """CSM "Priya" and customer "Dana" (plus "Sam", internal, when a line says so)."""
+    names = {"csm": "Priya", "customer": "Dana", "internal": "Sam"}
+    turns, t = [], 0.0
+    for role, text in lines:
+        dur = max(2.0, len(text.split()) / 2.5)
+        turns.append(Turn(speaker=names[role], role=role, start=t, end=t + dur, text=text))
+        t += dur + 0.5
+    return Transcript(format="coach-json", turns=turns, role_sources={n: "test" for n in names.values()})
+
+
+OPEN = [
+    ("csm", "Hi Dana, thanks for making the time."),
+    ("customer", "This is unacceptable. The exports have failed for a week and nobody has called me back."),
+    ("customer", "We missed the board deadline because of it, and I'm looking at other vendors."),
+    ("csm", "Dana, you're right to be upset. A week without exports is a real problem."),
+    ("csm", "Can I ask what your team has been doing instead?"),
+    (
+        "customer",
+        "Copying numbers by hand. Three of my analysts spent the whole week rebuilding the same "
+        "reports from screenshots, and my director asked me twice why the board pack was late. "
+        "I told him we were waiting on you, and that is not a conversation I want to have again.",
+    ),
+]
+GOOD_CLOSE = [
+    ("csm", "That's on me. I'm your single point of contact until this is fixed."),
+    (
+        "csm",
+        "I'm escalating the ticket to our engineering lead now, and I'd like to bring my director onto our next call.",
+    ),
+    ("csm", "You'll hear from me by four p.m. today. Can we talk Thursday at ten?"),
+    (
+        "customer",
+        "Thursday works. And thank you, this is the first real plan with dates anyone has given me, "
+        "so I can finally tell my director something concrete about the exports.",
+    ),
+    ("csm", "Is there anything else I should know?"),
+]
+
+
+def codes(analyzer: Analyzer, lines, **kw) -> set[str]:
+    report = analyzer.analyze(call(lines), **kw)
+    return {f.code for f in report.flags}
+
+
+def test_good_escalation_raises_nothing(analyzer):
+    assert codes(analyzer, OPEN + GOOD_CLOSE) == set()
+
+
+def test_vague_timeline_and_no_follow_up(analyzer):
+    got = codes(
+        analyzer,
+        OPEN
+        + [
+            ("csm", "That's on me. We're looking into it and we'll circle back soon."),
+            ("csm", "I'd like to bring my director onto a call. Is there anything else?"),
+        ],
+    )
+    assert {"vague-timeline", "no-follow-up"} <= got
+
+
+def test_no_owner_when_ownership_is_spread(analyzer):
+    lines = OPEN + [("csm", "Support, engineering and your account team are all looking into it.")] + GOOD_CLOSE[1:]
+    assert "no-owner" in codes(analyzer, lines)
+
+
+def test_no_executive_path_unless_declined(analyzer):
+    lines = OPEN + [
+        GOOD_CLOSE[0],
+        ("csm", "I'm escalating the ticket now. You'll hear from me by four today."),
+        GOOD_CLOSE[4],
+    ]
+    assert "no-executive-path" in codes(analyzer, lines)
+    declined = lines[:2] + [("customer", "I don't need to escalate this to anybody's boss.")] + lines[2:]
+    assert "no-executive-path" not in codes(analyzer, declined)
+
+
+def test_over_promise_but_not_honest_uncertainty(analyzer):
+    assert "over-promise" in codes(
+        analyzer, OPEN + [("csm", "It will be fixed by end of day, guaranteed.")] + GOOD_CLOSE
+    )
+    honest = ("csm", "I can't promise a date yet, and I won't make one up.")
+    assert "over-promise" not in codes(analyzer, OPEN + [honest] + GOOD_CLOSE)
+
+
+def test_defensive_language(analyzer):
+    assert "defensive-language" in codes(analyzer, OPEN + [("csm", "To be fair, it's in the terms.")] + GOOD_CLOSE)
+
+
+def test_over_apologizing_after_being_asked_to_stop(analyzer):
+    lines = (
+        OPEN[:3]
+        + [
+            ("csm", "I'm so sorry about this week."),
+            ("csm", "I'm sorry, really."),
+            ("customer", "You can stop apologizing. I need a plan."),
+            ("csm", "Sorry, yes."),
+        ]
+        + GOOD_CLOSE
+    )
+    assert "over-apologizing" in codes(analyzer, lines)
+    assert "over-apologizing" not in codes(analyzer, OPEN + GOOD_CLOSE)
+
+
+def test_unaddressed_concern_names_the_topic(analyzer):
+    concern = ("customer", "Oh, and while I have you, we were invoiced twice for March and that needs to be looked at.")
+    report = analyzer.analyze(call(OPEN + [concern] + GOOD_CLOSE))
+    flags = [f for f in report.flags if f.code == "unaddressed-concern"]
+    assert flags and flags[0].detail["topic"] == "billing"
+    answered = [concern, ("csm", "I'll get the duplicate invoice credited today.")]
+    assert "unaddressed-concern" not in codes(analyzer, OPEN + answered + GOOD_CLOSE)
+
+
+def test_jargon_with_a_business_audience_only(analyzer):
+    techy = (
+        "csm",
+        "The CDC stream replayed stale deltas, so the upsert hit the idempotency TTL on the dead letter queue.",
+    )
+    assert "jargon" in codes(analyzer, OPEN + [techy] + GOOD_CLOSE)
+    glossed = ("csm", techy[1] + " In plain English, the sync replayed old data over your new data.")
+    assert "jargon" not in codes(analyzer, OPEN + [glossed] + GOOD_CLOSE)
+    assert "jargon" not in codes(analyzer, OPEN + [techy] + GOOD_CLOSE, call_type="training")
+
+
+def test_acknowledgment_gap_only_on_escalations(analyzer):
+    lines = (
+        OPEN[:3] + [("csm", "So what happened is a config change caused the exports to fail.")] + OPEN[3:] + GOOD_CLOSE
+    )
+    assert "acknowledgment-gap" in codes(analyzer, lines)
+    assert "acknowledgment-gap" not in codes(analyzer, lines, call_type="qbr")
+
+
+def test_interrupted_customer_but_not_a_backchannel(analyzer):
+    tr = call(OPEN + GOOD_CLOSE)
+    vent = tr.turns[1]
+    cut = Turn(
+        speaker="Priya",
+        role="csm",
+        start=vent.end - 1.5,
+        end=vent.end + 3,
+        text="Okay, so let me explain how the export works.",
+    )
+    mm = Turn(speaker="Priya", role="csm", start=vent.start + 1, end=vent.start + 1.5, text="Mm-hmm.")
+    short = vent.model_copy(update={"end": vent.end - 0.5, "text": vent.text + " --"})
+    base = [t for t in tr.turns if t is not vent]
+    with_cut = tr.model_copy(update={"turns": sorted([*base, short, cut], key=lambda t: t.start)})
+    with_mm = tr.model_copy(update={"turns": sorted([*tr.turns, mm], key=lambda t: t.start)})
+    assert "interrupted-customer" in {f.code for f in analyzer.analyze(with_cut).flags}
+    assert "interrupted-customer" not in {f.code for f in analyzer.analyze(with_mm).flags}
+
+
+def test_talk_ratio_band_by_call_type(analyzer):
+    lines = [
+        ("csm", "Let me walk you through the whole roadmap and every release in detail. " * 6),
+        ("customer", "Okay, that's a lot. We mostly care about the export changes and the new permissions. " * 2),
+    ]
+    assert "talk-ratio-high" in codes(analyzer, lines, call_type="escalation")
+    assert "talk-ratio-high" not in codes(analyzer, lines, call_type="training")
