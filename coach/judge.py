@@ -313,8 +313,12 @@ def checks(utts: list[Utterance], call_type: CallType, flag_list: list[Flag]) ->
         met = u is not None
         if name == "timeline committed" and vague:
             met = False
-        if name == "issue fully acknowledged" and call_type.label != "escalation" and u is None:
-            out.append(Check(name=name, met=None))
+        if (
+            name in ("issue fully acknowledged", "root cause explained")
+            and call_type.label != "escalation"
+            and u is None
+        ):
+            out.append(Check(name=name, met=None))  # no problem to acknowledge or explain: not applicable
             continue
         out.append(
             Check(
