@@ -806,7 +806,9 @@ def _findings(p: _Page) -> str:
         if f.quote:
             body += f"<blockquote>{e(f.quote)}</blockquote>"
         if f.suggestion:
-            body += f'<p class="try"><b>Try:</b> {e(f.suggestion)}</p>'
+            # a strength's suggestion is how to build on it; "Try:" is for what to change
+            lead = "Try:" if f.kind == "improvement" else "Keep it up:"
+            body += f'<p class="try"><b>{lead}</b> {e(f.suggestion)}</p>'
         if n in p.finding_turn:
             body += (f'<p class="no-print" style="font-size:13px">'
                      f'<a href="#turn-{p.finding_turn[n]}">show in transcript ↓</a></p>')
