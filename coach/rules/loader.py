@@ -39,11 +39,11 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"  # pragma: no cover - a broken link
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, blob: bytes) -> Any:
     import srsly
 
     try:
-        return srsly.read_yaml(path)
+        return srsly.yaml_loads(blob.decode("utf-8"))
     except Exception as err:  # noqa: BLE001 - ruamel raises many types
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise RulesError(f"{path}: not valid YAML: {first}") from None
@@ -57,17 +57,19 @@ def _cache_dir() -> Path | None:
     return Path(base) / "coach" / "rules"
 
 
-def _read_all(files: list[Path]) -> dict[str, Any]:
+def _read_all(root: Path, files: list[Path], fingerprint: Any) -> dict[str, Any]:
     """Parsed YAML of ``files``, from a cache keyed by their content when it is there.
 
-    The cache only saves parsing; every rule is still validated on each load. A cache
-    that cannot be read or written is ignored.
+    Each file is read once; its relative name and bytes also go into ``fingerprint``
+    (the rule set's identity). The cache only saves parsing; every rule is still
+    validated on each load. A cache that cannot be read or written is ignored.
     """
     digest = hashlib.sha256()
-    blobs = {}
+    blobs: dict[Path, bytes] = {}
     for path in files:
-        blob = path.read_bytes()
-        blobs[str(path)] = blob
+        blob = blobs[path] = path.read_bytes()
+        fingerprint.update(str(path.relative_to(root)).encode())
+        fingerprint.update(blob)
         digest.update(str(path).encode() + b"\0" + blob + b"\0")
     cache = _cache_dir()
     target = cache / f"{digest.hexdigest()[:32]}.json" if cache else None
@@ -76,7 +78,7 @@ def _read_all(files: list[Path]) -> dict[str, Any]:
             return json.loads(target.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
-    parsed = {str(p): _read_yaml(p) for p in files}
+    parsed = {str(p): _read_yaml(p, blobs[p]) for p in files}
     if target is not None:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,10 +153,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         if not d.is_dir():
             raise RulesError(f"{d}: rules folder not found")
         files = sorted(p for p in d.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
-        for path in files:
-            digest.update(str(path.relative_to(d)).encode())
-            digest.update(path.read_bytes())
-        parsed = _read_all(files)
+        parsed = _read_all(d, files, digest)
         for path in files:
             rel = path.relative_to(d)
             top = rel.parts[0]
