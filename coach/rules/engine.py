@@ -9,11 +9,14 @@ Exceptions (negation, questions, conditionals) are applied per hit, on the sente
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from coach.rules.loader import RuleSet
 from coach.rules.schema import Rule
+from coach.rules.token_regex import StreamBuilder, TokenStream, compile_pattern
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -121,12 +124,18 @@ class Hit:
 
 
 class _Sentence:
-    """One sentence of a turn and what rule exceptions read of it, computed on demand."""
+    """One sentence of a turn and what rule exceptions read of it, computed on demand.
 
-    __slots__ = ("_lower", "_question", "_words", "_words_set", "span")
+    Word counts and word sets come from the token stream (C-level string scans), not
+    from ``Token`` objects.
+    """
 
-    def __init__(self, span: Span) -> None:
+    __slots__ = ("_lower", "_question", "_words", "_words_set", "k", "span", "stream")
+
+    def __init__(self, span: Span, stream: TokenStream, k: int) -> None:
         self.span = span
+        self.stream = stream
+        self.k = k
         self._lower: str | None = None
         self._question: bool | None = None
         self._words: int | None = None
@@ -141,28 +150,37 @@ class _Sentence:
     @property
     def question(self) -> bool:
         if self._question is None:
-            self._question = is_question(self.span)
+            self._question = question_shape(self.span.text, self.stream.words(self.k))
         return self._question
 
     @property
     def words(self) -> int:
         if self._words is None:
-            self._words = sum(1 for t in self.span if not t.is_punct)
+            self._words = self.stream.word_count(self.k)
         return self._words
+
+    @property
+    def tokens(self) -> list[tuple[str, str, str]]:
+        """(punct flag "1"/"0", lower, norm) of every token."""
+        return self.stream.tokens(self.k)
 
     @property
     def words_set(self) -> frozenset[str]:
         if self._words_set is None:
-            self._words_set = frozenset(t.lower_ for t in self.span)
+            self._words_set = frozenset(self.stream.lowers(self.k))
         return self._words_set
 
 
 def is_question(sent: Span) -> bool:
     """A question by its mark, or by its shape when transcripts drop the mark."""
-    text = sent.text.rstrip()
+    return question_shape(sent.text, [t.lower_ for t in sent if not t.is_punct])
+
+
+def question_shape(text: str, words: list[str]) -> bool:
+    """``is_question`` on a sentence's text and its words (lower case, no punctuation)."""
+    text = text.rstrip()
     if text.endswith("?"):
         return True
-    words = [t.lower_ for t in sent if not t.is_punct]
     words = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]  # "do, do you"
     i = 0
     while i < len(words) and words[i] in LEAD_FILLERS:
@@ -202,75 +220,138 @@ def _speaker_ok(rule: Rule, role: str) -> bool:
     return role in ("customer", "unknown")
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """The token patterns of one rule that share an anchor, as one regex (or spaCy's Matcher)."""
+
+    order: int  # the rule's place in the rule set: ties between rules follow it
+    rule: Rule
+    scope: str
+    rx: re.Pattern[str] | None
+    matcher: Any = None  # a spaCy Matcher for patterns the regex compiler cannot express
+
+    def starts(self, stream: TokenStream, doc: Doc, k: int) -> Iterator[tuple[int, int]]:
+        """(start, end) of this entry's matches in sentence ``k``, by start."""
+        if self.rx is not None:
+            yield from stream.matches(self.rx, k)
+            return
+        b, e = stream.bounds[k], stream.bounds[k + 1]
+        for _, s, t in sorted(self.matcher(doc[b:e]), key=lambda m: (m[1], m[2])):
+            yield s + b, t + b
+
+
 class RuleEngine:
-    """Matchers built once from a :class:`RuleSet`; ``hits(doc, role)`` per utterance."""
+    """Rules compiled once from a :class:`RuleSet`; ``hits(doc, role)`` per utterance.
+
+    Literal patterns and phrases go to two ``PhraseMatcher`` s (``LOWER`` and ``NORM``),
+    which also find each token pattern's anchor: its most selective required word.
+    A token pattern (compiled to a regex, see :mod:`coach.rules.token_regex`) then runs
+    only on the sentences holding its anchor.
+    """
 
     def __init__(self, ruleset: RuleSet, nlp: Language) -> None:
-        from spacy.matcher import Matcher, PhraseMatcher
-        from spacy.tokens import Doc
+        from spacy.matcher import PhraseMatcher
 
         from coach.nlp import install_lemma_norms
 
         self.ruleset = ruleset
         self.nlp = nlp
         self.rules: dict[str, Rule] = {r.code: r for r in ruleset.rules}
+        self.order: dict[str, int] = {r.code: i for i, r in enumerate(ruleset.rules)}
+        self.unless = {
+            r.code: re.compile("|".join(re.escape(w) for w in r.exceptions.unless_words))
+            for r in ruleset.rules
+            if r.exceptions.unless_words
+        }
         lemmas: set[str] = set()
         compiled: dict[str, list[list[dict[str, Any]]]] = {}
         for rule in ruleset.rules:
             compiled[rule.code] = [self._compile(p, lemmas) for p in rule.patterns]
         install_lemma_norms(nlp, sorted(lemmas))
-        # token patterns grouped by their most selective required word: a group's Matcher
-        # runs only on a Doc that holds one of those words (the Matcher tries every
-        # pattern at every token, so skipping it is where the time is)
-        groups: dict[tuple[str, str | None, frozenset[int]], Matcher] = {}
         strings = nlp.vocab.strings
-        # literal patterns (one attribute, no wildcards) become phrases: the PhraseMatcher
-        # costs almost nothing per token, the token Matcher is the expensive part
-        literal: dict[tuple[str, str], dict[str, list[list[str]]]] = {}
+        self.streams = StreamBuilder(nlp.vocab)
+        self.phrasers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("LOWER", "NORM")}
+        self.literal_ids: dict[int, Rule] = {}
+        # token patterns by (rule, anchor): one entry each, its patterns alternated
+        by_anchor: dict[tuple[str, str | None, tuple[str, ...]], list[str]] = {}
+        fallback: dict[tuple[str, str | None, tuple[str, ...]], list[list[dict[str, Any]]]] = {}
+        literal: dict[str, dict[str, list[list[str]]]] = {"LOWER": {}, "NORM": {}}
         for rule in ruleset.rules:
-            scope = _scope_of(rule)
             for pattern in compiled[rule.code]:
                 expanded = _expand_literal(pattern)
                 if expanded is not None:
                     attr, seqs = expanded
-                    literal.setdefault((scope, attr), {}).setdefault(rule.code, []).extend(seqs)
+                    literal[attr].setdefault(rule.code, []).extend(seqs)
                     continue
+                self._validate(rule, pattern)
                 attr, values = _anchor(pattern)
-                key = (scope, attr, frozenset(strings.add(v) for v in values))
-                matcher = groups.setdefault(key, Matcher(nlp.vocab, validate=True))
-                try:
-                    matcher.add(rule.code, [pattern])
-                except ValueError as err:  # spaCy's pattern validation
-                    from coach.errors import RulesError
-
-                    src = ruleset.sources.get(rule.code, "?")
-                    msg = str(err).strip().splitlines()
-                    raise RulesError(f"{src}: rule {rule.code}: field patterns: {msg[-1] if msg else err}") from None
-        self.groups: dict[str, list[tuple[str | None, frozenset[int], Matcher]]] = {s: [] for s in SCOPES}
-        # inverted index: word hash -> the groups it wakes, per scope and attribute
-        self.index: dict[str, dict[str, dict[int, list[int]]]] = {s: {"LOWER": {}, "NORM": {}} for s in SCOPES}
-        self.always: dict[str, list[int]] = {s: [] for s in SCOPES}
-        for (scope, attr, hashes), matcher in groups.items():
-            gid = len(self.groups[scope])
-            self.groups[scope].append((attr, hashes, matcher))
+                key = (rule.code, attr, tuple(sorted(set(values))))
+                source = compile_pattern(pattern)
+                if source is None:
+                    fallback.setdefault(key, []).append(pattern)
+                else:
+                    by_anchor.setdefault(key, []).append(source)
+        self.entries: list[_Entry] = []
+        self._role_tables: dict[str, tuple[dict[int, Rule], dict[int, tuple[int, ...]], tuple[int, ...]]] = {}
+        self.always: list[int] = []
+        self.anchor_ids: dict[int, list[int]] = {}
+        anchors: dict[str, set[str]] = {"LOWER": set(), "NORM": set()}
+        entries = [
+            (key, re.compile("|".join(f"(?:{s})" for s in sources)), None) for key, sources in by_anchor.items()
+        ] + [(key, None, self._matcher(key[0], patterns)) for key, patterns in fallback.items()]
+        for (code, attr, values), rx, matcher in entries:
+            rule = self.rules[code]
+            entry = _Entry(self.order[code], rule, _scope_of(rule), rx, matcher)
+            eid = len(self.entries)
+            self.entries.append(entry)
             if attr is None:
-                self.always[scope].append(gid)
-            else:
-                for h in hashes:
-                    self.index[scope][attr].setdefault(h, []).append(gid)
-        self.phrasers = {s: PhraseMatcher(nlp.vocab, attr="LOWER") for s in SCOPES}
-        self.norm_phrasers = {s: PhraseMatcher(nlp.vocab, attr="NORM") for s in SCOPES}
-        for (scope, attr), by_rule in literal.items():
-            target = self.phrasers[scope] if attr == "LOWER" else self.norm_phrasers[scope]
+                self.always.append(eid)
+                continue
+            for v in values:
+                anchors[attr].add(v)
+                self.anchor_ids.setdefault(strings.add(f"\x00{attr}:{v}"), []).append(eid)
+        for attr, words in anchors.items():
+            for w in sorted(words):
+                self.phrasers[attr].add(f"\x00{attr}:{w}", [self._phrase_doc([w], attr)])
+        for attr, by_rule in literal.items():
             for code, seqs in by_rule.items():
-                target.add(code, [Doc(nlp.vocab, words=seq) for seq in seqs])
+                self.literal_ids[strings.add(code)] = self.rules[code]
+                self.phrasers[attr].add(code, [self._phrase_doc(seq, attr) for seq in seqs])
         for rule in ruleset.rules:
-            scope = _scope_of(rule)
             phrases = self._expand_phrases(rule.phrases)
             if phrases:
-                self.phrasers[scope].add(rule.code, list(nlp.tokenizer.pipe(phrases)))
+                self.literal_ids[strings.add(rule.code)] = rule
+                self.phrasers["LOWER"].add(rule.code, list(nlp.tokenizer.pipe(phrases)))
 
     # -- compilation -------------------------------------------------------------------
+    def _phrase_doc(self, words: list[str], attr: str) -> Doc:
+        """A phrase whose tokens carry exactly these values of ``attr``."""
+        from spacy.tokens import Doc
+
+        doc = Doc(self.nlp.vocab, words=words)
+        if attr == "NORM":
+            for tok, w in zip(doc, words, strict=True):
+                tok.norm_ = w
+        return doc
+
+    def _validate(self, rule: Rule, pattern: list[dict[str, Any]]) -> None:
+        """spaCy's own validation, so a bad pattern is named with its file and rule."""
+        self._matcher(rule.code, [pattern])
+
+    def _matcher(self, code: str, patterns: list[list[dict[str, Any]]]) -> Any:
+        from spacy.matcher import Matcher
+
+        matcher = Matcher(self.nlp.vocab, validate=True)
+        try:
+            matcher.add(code, patterns)
+        except ValueError as err:  # spaCy's pattern validation
+            from coach.errors import RulesError
+
+            src = self.ruleset.sources.get(code, "?")
+            msg = str(err).strip().splitlines()
+            raise RulesError(f"{src}: rule {code}: field patterns: {msg[-1] if msg else err}") from None
+        return matcher
+
     def _compile(self, pattern: list[dict[str, Any]], lemmas: set[str]) -> list[dict[str, Any]]:
         out = []
         for tok in pattern:
@@ -313,85 +394,98 @@ class RuleEngine:
     def hits(self, doc: Doc, role: str) -> list[Hit]:
         """Rule hits in ``doc`` spoken by someone in ``role``, exceptions applied.
 
-        One hit per (rule, sentence): the first, so counts mean "sentences that did X".
+        One hit per (rule, sentence): the first that passes the rule's exceptions, so
+        counts mean "sentences that did X". Hits come in the order of their start, ties
+        in the order of the rule set.
         """
-        from spacy.attrs import LOWER, NORM, SENT_START
-
-        raw: list[tuple[int, int, int]] = []
         if not len(doc):
             return []
-        arr = doc.to_array([LOWER, NORM, SENT_START])
-        lowers, norms, starts = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
-        # sentence of each token, to run a group's Matcher only on the sentences with its word
-        bounds: list[int] = [i for i, s in enumerate(starts) if s == 1 or i == 0]
-        sent_of: list[int] = []
-        for k, b in enumerate(bounds):
-            end = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
-            sent_of.extend([k] * (end - b))
-        for scope in role_scope(role):
-            wake: dict[int, set[int]] = {}
-            idx_l, idx_n = self.index[scope]["LOWER"], self.index[scope]["NORM"]
-            for i, (lo, no) in enumerate(zip(lowers, norms, strict=True)):
-                for gid in (*idx_l.get(lo, ()), *idx_n.get(no, ())):
-                    wake.setdefault(gid, set()).add(sent_of[i])
-            groups = self.groups[scope]
-            for gid in self.always[scope]:
-                raw.extend(groups[gid][2](doc))
-            for gid, sents in wake.items():
-                matcher = groups[gid][2]
-                if len(sents) == len(bounds):
-                    raw.extend(matcher(doc))
-                    continue
-                for k in sents:
-                    start = bounds[k]
-                    end = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
-                    raw.extend((m, s + start, e + start) for m, s, e in matcher(doc[start:end]))
-            raw.extend(self.phrasers[scope](doc))
-            raw.extend(self.norm_phrasers[scope](doc))
-        if not raw:
+        literals, anchors, always = self._tables(role)
+        literal: list[tuple[int, int, Rule]] = []
+        anchored: dict[int, list[int]] = {}  # anchor -> the tokens where it is
+        for phraser in self.phrasers.values():
+            for mid, s, e in phraser(doc):
+                rule = literals.get(mid)
+                if rule is not None:
+                    literal.append((s, e, rule))
+                elif mid in anchors:
+                    anchored.setdefault(mid, []).append(s)
+        if not literal and not anchored and not always:
             return []
-        strings = self.nlp.vocab.strings
-        seen: set[tuple[str, int]] = set()
-        out: list[Hit] = []
+        stream = self.streams.build(doc)
+        bounds = stream.bounds
+        woken: dict[int, set[int]] = {eid: set(range(len(bounds) - 1)) for eid in always}
+        for mid, toks in anchored.items():
+            ks = {bisect_right(bounds, t) - 1 for t in toks}
+            for eid in anchors[mid]:
+                if eid in woken:
+                    woken[eid].update(ks)
+                else:
+                    woken[eid] = set(ks)
         sents: dict[int, _Sentence] = {}  # what the exceptions read, once per sentence
-        for match_id, start, end in sorted(raw, key=lambda m: (m[1], m[2])):
-            rule = self.rules[strings[match_id]]
-            if not _speaker_ok(rule, role):
-                continue
-            k = sent_of[start]
+        best: dict[tuple[int, int], tuple[int, int, int, Rule]] = {}  # (rule, sentence) -> first hit
+
+        def consider(rule: Rule, k: int, start: int, end: int) -> bool:
             info = sents.get(k)
             if info is None:
-                b = bounds[k]
-                e = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
-                info = sents[k] = _Sentence(doc[b:e])
-            key = (rule.code, info.span.start)
-            if key in seen:
-                continue
-            if not self._passes(rule, doc, start, info):
-                continue
-            seen.add(key)
-            out.append(Hit(rule, start, end, info.span))
-        return out
+                info = sents[k] = _Sentence(doc[bounds[k] : bounds[k + 1]], stream, k)
+            if not self._passes(rule, start, info):
+                return False
+            key = (self.order[rule.code], k)
+            if key not in best or (start, end) < best[key][:2]:
+                best[key] = (start, end, self.order[rule.code], rule)
+            return True
 
-    @staticmethod
-    def _passes(rule: Rule, doc: Doc, start: int, info: _Sentence) -> bool:
+        for s, e, rule in literal:
+            consider(rule, bisect_right(bounds, s) - 1, s, e)
+        for eid, ks in woken.items():
+            entry = self.entries[eid]
+            for k in sorted(ks):
+                for start, end in entry.starts(stream, doc, k):
+                    prior = best.get((entry.order, k))
+                    if prior is not None and prior[0] <= start:
+                        break
+                    if consider(entry.rule, k, start, end):
+                        break
+        return [
+            Hit(rule, s, e, sents[bisect_right(bounds, s) - 1].span)
+            for s, e, _, rule in sorted(best.values(), key=lambda h: (h[0], h[2]))
+        ]
+
+    def _tables(self, role: str) -> tuple[dict[int, Rule], dict[int, tuple[int, ...]], tuple[int, ...]]:
+        """What a speaker in ``role`` can match: literal rules, anchors, always-run entries."""
+        tables = self._role_tables.get(role)
+        if tables is None:
+            scopes = role_scope(role)
+
+            def ok(rule: Rule) -> bool:
+                return _scope_of(rule) in scopes and _speaker_ok(rule, role)
+
+            literals = {mid: r for mid, r in self.literal_ids.items() if ok(r)}
+            anchors = {mid: tuple(e for e in eids if ok(self.entries[e].rule)) for mid, eids in self.anchor_ids.items()}
+            anchors = {mid: eids for mid, eids in anchors.items() if eids}
+            always = tuple(e for e in self.always if ok(self.entries[e].rule))
+            tables = self._role_tables[role] = (literals, anchors, always)
+        return tables
+
+    def _passes(self, rule: Rule, start: int, info: _Sentence) -> bool:
         ex = rule.exceptions
-        sent = info.span
         if ex.max_sentence_tokens is not None and info.words > ex.max_sentence_tokens:
             return False
-        if ex.negated == "drop" and _negated(doc, start, sent):
-            return False
-        if ex.conditional == "drop":
-            before = doc[sent.start : start]
-            if any(t.lower_ in CONDITIONALS for t in before):
+        if ex.negated == "drop" or ex.conditional == "drop":
+            toks = info.tokens
+            before = start - info.span.start
+            if ex.negated == "drop" and _negated(toks, before):
+                return False
+            if ex.conditional == "drop" and any(t[1] in CONDITIONALS for t in toks[:before]):
                 return False
         if ex.question != "keep":
             q = info.question
             if (ex.question == "drop" and q) or (ex.question == "only" and not q):
                 return False
-        if ex.unless_words and any(w in info.lower for w in ex.unless_words):
+        if ex.unless_words and self.unless[rule.code].search(info.lower):
             return False
-        if ex.require_words and not any(w in info.words_set for w in ex.require_words):
+        if ex.require_words and info.words_set.isdisjoint(ex.require_words):
             return False
         if ex.first_person and info.words_set.isdisjoint(FIRST_PERSON):
             return False
@@ -510,13 +604,16 @@ def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
     return best[1], best[2]
 
 
-def _negated(doc: Doc, start: int, sent: Span, window: int = 6) -> bool:
-    """A negation in the same clause, at most ``window`` tokens before the hit."""
-    for i in range(start - 1, max(sent.start, start - window) - 1, -1):
-        tok = doc[i]
-        if tok.is_punct or tok.lower_ in ("but", "and", "so", "because"):
+def _negated(tokens: list[tuple[str, str, str]], before: int, window: int = 6) -> bool:
+    """A negation in the same clause, at most ``window`` tokens before token ``before``.
+
+    ``tokens`` are the sentence's (punct flag, lower, norm) triples.
+    """
+    for i in range(before - 1, max(0, before - window) - 1, -1):
+        punct, lower, norm = tokens[i]
+        if punct == "1" or lower in ("but", "and", "so", "because"):
             return False
-        if tok.lower_ in NEGATIONS or tok.norm_ == "not":
+        if lower in NEGATIONS or norm == "not":
             return True
     return False
 
