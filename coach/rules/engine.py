@@ -130,27 +130,44 @@ class _Sentence:
     from ``Token`` objects.
     """
 
-    __slots__ = ("_lower", "_question", "_words", "_words_set", "k", "span", "stream")
+    __slots__ = ("_lower", "_question", "_span", "_text", "_words", "_words_set", "doc", "k", "start", "stream")
 
-    def __init__(self, span: Span, stream: TokenStream, k: int) -> None:
-        self.span = span
+    def __init__(self, doc: Doc, stream: TokenStream, k: int) -> None:
+        self.doc = doc
         self.stream = stream
         self.k = k
+        self.start = stream.bounds[k]
+        self._span: Span | None = None
+        self._text: str | None = None
         self._lower: str | None = None
         self._question: bool | None = None
         self._words: int | None = None
         self._words_set: frozenset[str] | None = None
 
     @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = self.doc[self.start : self.stream.bounds[self.k + 1]]
+        return self._span
+
+    @property
+    def text(self) -> str:
+        """The sentence's text, sliced from the Doc's (no Token per word)."""
+        if self._text is None:
+            last = self.doc[self.stream.bounds[self.k + 1] - 1]
+            self._text = self.doc.text[self.doc[self.start].idx : last.idx + len(last)]
+        return self._text
+
+    @property
     def lower(self) -> str:
         if self._lower is None:
-            self._lower = self.span.text.lower()
+            self._lower = self.text.lower()
         return self._lower
 
     @property
     def question(self) -> bool:
         if self._question is None:
-            self._question = question_shape(self.span.text, self.stream.words(self.k))
+            self._question = question_shape(self.text, self.stream.words(self.k))
         return self._question
 
     @property
@@ -229,6 +246,9 @@ class _Entry:
     scope: str
     rx: re.Pattern[str] | None
     matcher: Any = None  # a spaCy Matcher for patterns the regex compiler cannot express
+    # at most this many tokens before the anchor (None: unbounded): a match then starts
+    # near an anchor, and the regex is tried only there instead of along the sentence
+    reach: int | None = None
 
     def starts(self, stream: TokenStream, doc: Doc, k: int) -> Iterator[tuple[int, int]]:
         """(start, end) of this entry's matches in sentence ``k``, by start."""
@@ -238,6 +258,19 @@ class _Entry:
         b, e = stream.bounds[k], stream.bounds[k + 1]
         for _, s, t in sorted(self.matcher(doc[b:e]), key=lambda m: (m[1], m[2])):
             yield s + b, t + b
+
+    def starts_near(self, stream: TokenStream, anchors: list[int]) -> Iterator[tuple[int, int, int]]:
+        """(sentence, start, end) of matches that start within ``reach`` of an anchor token."""
+        assert self.rx is not None and self.reach is not None
+        bounds, offsets, text, match = stream.bounds, stream.offsets, stream.text, self.rx.match
+        cands: set[tuple[int, int]] = set()
+        for t in anchors:
+            k = bisect_right(bounds, t) - 1
+            cands.update((k, s) for s in range(max(bounds[k], t - self.reach), t + 1))
+        for k, s in sorted(cands):
+            m = match(text, offsets[s], offsets[bounds[k + 1]])
+            if m is not None and m.end() > m.start():
+                yield k, s, stream.token_at(m.end() - 1) + 1
 
 
 class RuleEngine:
@@ -274,6 +307,7 @@ class RuleEngine:
         self.literal_ids: dict[int, Rule] = {}
         # token patterns by (rule, anchor): one entry each, its patterns alternated
         by_anchor: dict[tuple[str, str | None, tuple[str, ...]], list[str]] = {}
+        reaches: dict[tuple[str, str | None, tuple[str, ...]], int | None] = {}
         fallback: dict[tuple[str, str | None, tuple[str, ...]], list[list[dict[str, Any]]]] = {}
         literal: dict[str, dict[str, list[list[str]]]] = {"LOWER": {}, "NORM": {}}
         for rule in ruleset.rules:
@@ -284,13 +318,19 @@ class RuleEngine:
                     literal[attr].setdefault(rule.code, []).extend(seqs)
                     continue
                 self._validate(rule, pattern)
-                attr, values = _anchor(pattern)
+                attr, values, at = _anchor(pattern)
                 key = (rule.code, attr, tuple(sorted(set(values))))
                 source = compile_pattern(pattern)
                 if source is None:
                     fallback.setdefault(key, []).append(pattern)
                 else:
                     by_anchor.setdefault(key, []).append(source)
+                    reach = _reach(pattern, at)
+                    reaches[key] = (
+                        None
+                        if reach is None or key in reaches and reaches[key] is None
+                        else max(reach, reaches.get(key) or 0)
+                    )
         self.entries: list[_Entry] = []
         self._role_tables: dict[str, tuple[dict[int, Rule], dict[int, tuple[int, ...]], tuple[int, ...]]] = {}
         self.always: list[int] = []
@@ -301,7 +341,8 @@ class RuleEngine:
         ] + [(key, None, self._matcher(key[0], patterns)) for key, patterns in fallback.items()]
         for (code, attr, values), rx, matcher in entries:
             rule = self.rules[code]
-            entry = _Entry(self.order[code], rule, _scope_of(rule), rx, matcher)
+            key = (code, attr, values)
+            entry = _Entry(self.order[code], rule, _scope_of(rule), rx, matcher, reaches.get(key) if attr else None)
             eid = len(self.entries)
             self.entries.append(entry)
             if attr is None:
@@ -414,21 +455,20 @@ class RuleEngine:
             return []
         stream = self.streams.build(doc)
         bounds = stream.bounds
-        woken: dict[int, set[int]] = {eid: set(range(len(bounds) - 1)) for eid in always}
+        woken: dict[int, list[int]] = {}  # entry -> its anchors' tokens
         for mid, toks in anchored.items():
-            ks = {bisect_right(bounds, t) - 1 for t in toks}
             for eid in anchors[mid]:
                 if eid in woken:
-                    woken[eid].update(ks)
+                    woken[eid].extend(toks)
                 else:
-                    woken[eid] = set(ks)
+                    woken[eid] = list(toks)
         sents: dict[int, _Sentence] = {}  # what the exceptions read, once per sentence
         best: dict[tuple[int, int], tuple[int, int, int, Rule]] = {}  # (rule, sentence) -> first hit
 
         def consider(rule: Rule, k: int, start: int, end: int) -> bool:
             info = sents.get(k)
             if info is None:
-                info = sents[k] = _Sentence(doc[bounds[k] : bounds[k + 1]], stream, k)
+                info = sents[k] = _Sentence(doc, stream, k)
             if not self._passes(rule, start, info):
                 return False
             key = (self.order[rule.code], k)
@@ -438,19 +478,33 @@ class RuleEngine:
 
         for s, e, rule in literal:
             consider(rule, bisect_right(bounds, s) - 1, s, e)
-        for eid, ks in woken.items():
+        for eid, toks in woken.items():
             entry = self.entries[eid]
-            for k in sorted(ks):
-                for start, end in entry.starts(stream, doc, k):
+            if entry.reach is not None:
+                for k, start, end in entry.starts_near(stream, toks):
                     prior = best.get((entry.order, k))
-                    if prior is not None and prior[0] <= start:
-                        break
-                    if consider(entry.rule, k, start, end):
-                        break
+                    if prior is None or prior[0] > start:
+                        consider(entry.rule, k, start, end)
+                continue
+            for k in sorted({bisect_right(bounds, t) - 1 for t in toks}):
+                self._scan(entry, stream, doc, k, best, consider)
+        for eid in always:
+            for k in range(len(bounds) - 1):
+                self._scan(self.entries[eid], stream, doc, k, best, consider)
         return [
             Hit(rule, s, e, sents[bisect_right(bounds, s) - 1].span)
             for s, e, _, rule in sorted(best.values(), key=lambda h: (h[0], h[2]))
         ]
+
+    @staticmethod
+    def _scan(entry: _Entry, stream: TokenStream, doc: Doc, k: int, best: dict, consider: Any) -> None:
+        """Try the entry's matches in sentence ``k`` by start until one passes."""
+        for start, end in entry.starts(stream, doc, k):
+            prior = best.get((entry.order, k))
+            if prior is not None and prior[0] <= start:
+                return
+            if consider(entry.rule, k, start, end):
+                return
 
     def _tables(self, role: str) -> tuple[dict[int, Rule], dict[int, tuple[int, ...]], tuple[int, ...]]:
         """What a speaker in ``role`` can match: literal rules, anchors, always-run entries."""
@@ -474,7 +528,7 @@ class RuleEngine:
             return False
         if ex.negated == "drop" or ex.conditional == "drop":
             toks = info.tokens
-            before = start - info.span.start
+            before = start - info.start
             if ex.negated == "drop" and _negated(toks, before):
                 return False
             if ex.conditional == "drop" and any(t[1] in CONDITIONALS for t in toks[:before]):
@@ -582,13 +636,13 @@ def _expand_literal(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]
     return attr, seqs
 
 
-def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
-    """The most selective required token's literal values, as (attribute, values).
+def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str], int]:
+    """The most selective required token's literal values, as (attribute, values, index).
 
-    (None, []) when no required token has literal values: that pattern always runs.
+    (None, [], -1) when no required token has literal values: that pattern always runs.
     """
-    best: tuple[float, str, list[str]] | None = None
-    for tok in pattern:
+    best: tuple[float, str, list[str], int] | None = None
+    for i, tok in enumerate(pattern):
         if tok.get("OP") not in (None, "+", "1"):
             continue
         for attr in ("LOWER", "NORM"):
@@ -598,10 +652,24 @@ def _anchor(pattern: list[dict[str, Any]]) -> tuple[str | None, list[str]]:
                 continue
             cost = sum(50 if v in COMMON else 1 for v in values)  # a function word is in most sentences
             if best is None or cost < best[0]:
-                best = (cost, attr, [str(v) for v in values])
+                best = (cost, attr, [str(v) for v in values], i)
     if best is None:
-        return None, []
-    return best[1], best[2]
+        return None, [], -1
+    return best[1], best[2], best[3]
+
+
+def _reach(pattern: list[dict[str, Any]], at: int) -> int | None:
+    """How many tokens at most come before token ``at`` of a match (None: unbounded)."""
+    reach = 0
+    for tok in pattern[:at]:
+        op = tok.get("OP")
+        if op in (None, "1", "!", "?"):
+            reach += 1
+        elif isinstance(op, str) and (m := re.fullmatch(r"\{(\d*),?(\d*)\}", op)) and (m.group(2) or "," not in op):
+            reach += int(m.group(2) or m.group(1))
+        else:
+            return None
+    return reach
 
 
 def _negated(tokens: list[tuple[str, str, str]], before: int, window: int = 6) -> bool:
