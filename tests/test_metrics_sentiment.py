@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from coach.metrics import TimingSettings, compute_timing_metrics
 from coach.metrics.sentiment import analyzer, compound, sentiment_trend, split_sentences
 from coach.models import Transcript, Turn
@@ -90,3 +93,15 @@ def test_split_and_singleton() -> None:
     assert all(text[off:off + len(s)] == s for off, s in parts)
     assert analyzer() is analyzer()
     assert compound("I love this") > 0 > compound("I hate this")
+
+
+_WORDS = ["the", "invoice", "great", "GREAT", "terrible,", "not", "no", "but", "kind", "of", "very", "!!!", ":)",
+          ":-(", "<3", "(great)", "don't", "love.", "ok", "it", "fails", "\U0001F600", "meh", "wtf", "?"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), min_size=0, max_size=10), st.sampled_from([" ", "  ", "\t"]))
+def test_skipping_vader_never_changes_a_score(words: list[str], sep: str) -> None:
+    """Sentences with no lexicon word skip VADER: the score must be what VADER says."""
+    text = sep.join(words)
+    assert compound.__wrapped__(text) == analyzer().polarity_scores(text)["compound"]

@@ -10,6 +10,7 @@ turns ("Mm-hmm.") are listening, not mood, and are left out.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -39,8 +40,35 @@ def analyzer() -> SentimentIntensityAnalyzer:
 
 @lru_cache(maxsize=8192)
 def compound(sentence: str) -> float:
-    """VADER compound score of one sentence (-1 .. 1); repeated sentences are cached."""
+    """VADER compound score of one sentence (-1 .. 1); repeated sentences are cached.
+
+    A sentence with no word of VADER's lexicon scores exactly 0 (boosters, negations and
+    "but" only scale lexicon words), so it skips VADER, which is slow: most of a
+    customer's sentences carry no sentiment word.
+    """
+    if not _may_score(sentence):
+        return 0.0
     return float(analyzer().polarity_scores(sentence)["compound"])
+
+
+def _may_score(sentence: str) -> bool:
+    """False only when no word of ``sentence`` can be in VADER's lexicon.
+
+    VADER splits on whitespace and strips surrounding punctuation from words longer than
+    two letters; both forms are checked. Emoji become words inside VADER, so any
+    non-ASCII text goes to VADER.
+    """
+    if not sentence.isascii():
+        return True
+    toks = sentence.lower().split()
+    forms = set(toks)
+    forms.update(t.strip(string.punctuation) for t in toks)
+    return not forms.isdisjoint(_lexicon_words())
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    return frozenset(analyzer().lexicon)
 
 
 def split_sentences(text: str) -> list[tuple[int, str]]:
