@@ -125,3 +125,19 @@ def test_engine_uses_spacy_for_patterns_the_compiler_cannot_express(tmp_path):
     codes = {h.rule.code for h in a.engine.hits(a.nlp("Apologies for the delay."), "csm")}
     assert "XRG-001" in codes
     assert "XRG-001" not in {h.rule.code for h in a.engine.hits(a.nlp("Thanks for the delay."), "csm")}
+
+
+@pytest.mark.parametrize("token", ['{"LOWR": "sorry"}', '{"LOWER": "sorry", "OP": "%"}', '{"lower": 5}'])
+def test_a_bad_pattern_is_named_with_its_file_and_rule(tmp_path, token):
+    from coach.analysis import Analyzer
+    from coach.errors import RulesError
+    from coach.rules.loader import load_rules
+
+    (tmp_path / "moves").mkdir()
+    (tmp_path / "moves" / "bad.yaml").write_text(
+        "code: XBD-001\nname: bad-rule\ndetects: move\nemits: apology\nspeaker: csm\ndescription: broken\n"
+        f"patterns:\n  - [{token}, {{\"LOWER\": \"now\"}}]\n"
+        "examples:\n  match: [\"sorry now\"]\n  no_match: [\"thanks\"]\n"
+    )
+    with pytest.raises(RulesError, match=r"bad\.yaml: rule XBD-001: field patterns"):
+        Analyzer(ruleset=load_rules([tmp_path]))

@@ -317,11 +317,11 @@ class RuleEngine:
                     attr, seqs = expanded
                     literal[attr].setdefault(rule.code, []).extend(seqs)
                     continue
-                self._validate(rule, pattern)
                 attr, values, at = _anchor(pattern)
                 key = (rule.code, attr, tuple(sorted(set(values))))
                 source = compile_pattern(pattern)
-                if source is None:
+                if source is None:  # spaCy's Matcher runs it, and validates it first
+                    self._matcher(rule.code, [pattern])
                     fallback.setdefault(key, []).append(pattern)
                 else:
                     by_anchor.setdefault(key, []).append(source)
@@ -374,10 +374,6 @@ class RuleEngine:
             for tok, w in zip(doc, words, strict=True):
                 tok.norm_ = w
         return doc
-
-    def _validate(self, rule: Rule, pattern: list[dict[str, Any]]) -> None:
-        """spaCy's own validation, so a bad pattern is named with its file and rule."""
-        self._matcher(rule.code, [pattern])
 
     def _matcher(self, code: str, patterns: list[list[dict[str, Any]]]) -> Any:
         from spacy.matcher import Matcher

@@ -82,7 +82,6 @@ def _token(spec: dict[str, Any]) -> str | None:
     for key, value in spec.items():
         if key == "OP":
             continue
-        key = key.upper()
         if key in FLAGS:
             if not isinstance(value, bool):
                 return None
