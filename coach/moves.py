@@ -48,7 +48,10 @@ class Utterance:
 
     def sentences(self, name: str) -> list[Span]:
         """Sentences where ``name`` (a move or signal) was found, in order."""
-        spans = [h.sent for h in self.by_emit.get(name, [])] + list(self.derived.get(name, []))
+        hits, derived = self.by_emit.get(name), self.derived.get(name)
+        if not hits and not derived:
+            return []
+        spans = [h.sent for h in hits or ()] + list(derived or ())
         seen: dict[int, Span] = {}
         for s in spans:
             seen.setdefault(s.start, s)
