@@ -15,7 +15,7 @@ from coach import __version__
 from coach.calltype import classify
 from coach.concerns import find_concerns
 from coach.judge import checks, findings, flags, score, sequence
-from coach.language_signals import confidence_level, customer_jargon, empathy_level, find_jargon
+from coach.language_signals import JargonMatcher, confidence_level, customer_jargon, empathy_level, find_jargon
 from coach.metrics import BackchannelLexicon, compute_timing_metrics
 from coach.models import Transcript
 from coach.moves import Utterance, detect_moves, utterance_moves
@@ -40,6 +40,7 @@ class Analyzer:
         self.nlp = build_nlp()
         self.engine = RuleEngine(self.rules, self.nlp)
         self.jargon_terms = frozenset(t.lower() for t in self.rules.lexicon_terms("jargon"))
+        self.jargon = JargonMatcher(self.nlp.vocab, self.jargon_terms)
         lex = self.rules.lexicons.get("backchannels")
         self.backchannels = BackchannelLexicon.from_mapping(lex.model_dump()) if lex else None
 
@@ -107,12 +108,12 @@ class Analyzer:
         metrics = compute_timing_metrics(tr, lexicon=self.backchannels)
         ct = classify(utts, self.rules, override=call_type)
         esc = ct.label == "escalation"
-        metrics.jargon = find_jargon(utts, self.jargon_terms)
+        metrics.jargon = find_jargon(utts, self.jargon)
         metrics.empathy = empathy_level(utts, esc)
         metrics.confidence = confidence_level(utts)
         concerns = find_concerns(utts)
         seq = sequence(utts, ct)
-        flag_list = flags(utts, ct, metrics, seq, concerns, self.rules, customer_jargon(utts, self.jargon_terms))
+        flag_list = flags(utts, ct, metrics, seq, concerns, self.rules, customer_jargon(utts, self.jargon))
         check_list = checks(utts, ct, flag_list)
         finding_list = findings(utts, self.rules, flag_list)
         total, breakdown = score(flag_list, seq, check_list, finding_list, self.rules)

@@ -8,9 +8,17 @@ often the CSM acknowledged or reassured; confidence weighs commitments against h
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import combinations
+from typing import TYPE_CHECKING
 
 from coach.moves import Utterance
 from coach.report import Evidence, JargonUse, Level
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 COMMON_ACRONYMS = frozenset(
     {
@@ -92,65 +100,149 @@ COMMON_ACRONYMS = frozenset(
 ACRONYM = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,4}s?$")
 
 
-def find_jargon(utts: list[Utterance], jargon_terms: frozenset[str]) -> list[JargonUse]:
-    """Every jargon use by a company-side speaker, marked explained when glossed."""
+class JargonMatcher:
+    """Jargon in a ``Doc``: lexicon terms (longest first) and uncommon acronyms.
+
+    Built once per vocabulary (one per ``Analyzer``), so a call never walks its tokens
+    in Python. A term matches a run of one to three tokens whose lower-cased texts,
+    joined by single spaces, are the term: a ``PhraseMatcher`` on ``LOWER`` holds every
+    way of cutting the term at its spaces into at most three pieces. An acronym is a
+    token that fully matches ``ACRONYM`` and is not a common one (nor its plural); that
+    is a lexeme flag, computed once per distinct word, so only the hits reach Python.
+    """
+
+    def __init__(self, vocab: Vocab, terms: Iterable[str]) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.terms = frozenset(terms)
+        self._matcher = PhraseMatcher(vocab, attr="LOWER")
+        strings = vocab.strings
+        for term in sorted(self.terms):
+            patterns = [[strings.add(piece) for piece in pieces] for pieces in _token_splits(term)]
+            if patterns:
+                self._matcher.add(term, patterns)
+        self._has_terms = len(self._matcher) > 0
+        self._flag = _acronym_flag(vocab)
+
+    def find(self, doc: Doc) -> list[tuple[int, str]]:
+        """``(token index, term)`` of each jargon use in ``doc``, in order.
+
+        Per sentence, left to right: the longest term starting at a token wins and its
+        tokens are skipped; any other token is an acronym unless it starts a sentence.
+        A term never spans two sentences. Lexicon terms come back as written in the
+        lexicon (lower case), acronyms as said.
+        """
+        if not len(doc):
+            return []
+        found: list[tuple[int, str]] = []
+        covered: set[int] = set()
+        if self._has_terms:
+            matches = self._matcher(doc)
+            if matches:
+                longest: dict[int, tuple[int, int]] = {}
+                for key, start, end in matches:
+                    if end - start > 1 and any(doc[j].is_sent_start for j in range(start + 1, end)):
+                        continue  # across a sentence boundary
+                    if start not in longest or end > longest[start][0]:
+                        longest[start] = (end, key)
+                strings = doc.vocab.strings
+                pos = 0
+                for start in sorted(longest):
+                    if start < pos:
+                        continue
+                    end, key = longest[start]
+                    found.append((start, strings[key]))
+                    covered.update(range(start, end))
+                    pos = end
+        acronyms = doc.to_array(self._flag).nonzero()[0]
+        if len(acronyms):
+            for i in acronyms.tolist():
+                if i in covered:
+                    continue
+                tok = doc[i]
+                if not tok.is_sent_start:
+                    found.append((i, tok.text))
+            found.sort()
+        return found
+
+
+def _token_splits(term: str) -> list[tuple[str, ...]]:
+    """Every way to write ``term`` as one to three non-empty pieces joined by a space."""
+    if not term:
+        return []
+    gaps = [i for i, c in enumerate(term) if c == " "]
+    out: list[tuple[str, ...]] = [(term,)]
+    for a in gaps:
+        pieces = (term[:a], term[a + 1 :])
+        if all(pieces):
+            out.append(pieces)
+    for a, b in combinations(gaps, 2):
+        pieces = (term[:a], term[a + 1 : b], term[b + 1 :])
+        if all(pieces):
+            out.append(pieces)
+    return out
+
+
+def _is_uncommon_acronym(text: str) -> bool:
+    return bool(ACRONYM.match(text)) and text not in COMMON_ACRONYMS and text.rstrip("s") not in COMMON_ACRONYMS
+
+
+def _acronym_flag(vocab: Vocab) -> int:
+    """The id of the lexeme flag "uncommon acronym" in ``vocab``, added once."""
+    for flag_id, getter in vocab.lex_attr_getters.items():
+        if getter is _is_uncommon_acronym:
+            return flag_id
+    return vocab.add_flag(_is_uncommon_acronym)
+
+
+def _matcher_for(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) -> JargonMatcher | None:
+    if isinstance(jargon, JargonMatcher):
+        return jargon
+    if not utts:
+        return None
+    return JargonMatcher(utts[0].doc.vocab, jargon)
+
+
+def find_jargon(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) -> list[JargonUse]:
+    """Every jargon use by a company-side speaker, marked explained when glossed.
+
+    ``jargon`` is the ``JargonMatcher`` built once per analyzer (lower-cased lexicon
+    terms are accepted too, at the price of building one per call).
+    """
     out: list[JargonUse] = []
+    matcher = _matcher_for(utts, jargon)
+    if matcher is None:
+        return out
     for u in utts:
         if u.role != "csm" or u.backchannel:
             continue
+        found = matcher.find(u.doc)
+        if not found:
+            continue
         sents = list(u.doc.sents)
+        starts = [s.start for s in sents]
         gloss_idx = {
             i for i, s in enumerate(sents) if any(h.sent.start == s.start for h in u.by_emit.get("jargon_gloss", []))
         }
-        for i, sent in enumerate(sents):
-            terms = _terms(sent, jargon_terms)
-            if not terms:
-                continue
+        for tok_i, term in found:
+            i = bisect_right(starts, tok_i) - 1
             explained = bool(gloss_idx & {i, i + 1})
-            for term in terms:
-                out.append(JargonUse(term=term, at=u.turn.start, speaker=u.turn.speaker, explained=explained))
+            out.append(JargonUse(term=term, at=u.turn.start, speaker=u.turn.speaker, explained=explained))
     return out
 
 
-def customer_jargon(utts: list[Utterance], jargon_terms: frozenset[str]) -> dict[str, float]:
+def customer_jargon(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) -> dict[str, float]:
     """Technical terms the customer side used, with the first time: their vocabulary."""
     out: dict[str, float] = {}
+    matcher = _matcher_for(utts, jargon)
+    if matcher is None:
+        return out
     for u in utts:
         if u.role != "customer" or u.backchannel:
             continue
-        for sent in u.doc.sents:
-            for term in _terms(sent, jargon_terms):
-                out.setdefault(term.lower(), u.turn.start)
+        for _, term in matcher.find(u.doc):
+            out.setdefault(term.lower(), u.turn.start)
     return out
-
-
-def _terms(sent, jargon_terms: frozenset[str]) -> list[str]:
-    found: list[str] = []
-    lowered = [t.lower_ for t in sent]
-    n = len(lowered)
-    i = 0
-    while i < n:
-        matched = None
-        for size in (3, 2, 1):
-            if i + size <= n:
-                cand = " ".join(lowered[i : i + size])
-                if cand in jargon_terms:
-                    matched = (cand, size)
-                    break
-        if matched:
-            found.append(matched[0])
-            i += matched[1]
-            continue
-        tok = sent[i]
-        if (
-            ACRONYM.match(tok.text)
-            and tok.text not in COMMON_ACRONYMS
-            and tok.text.rstrip("s") not in COMMON_ACRONYMS
-            and not tok.is_sent_start
-        ):
-            found.append(tok.text)
-        i += 1
-    return found
 
 
 def empathy_level(utts: list[Utterance], escalation: bool) -> Level:

@@ -10,8 +10,12 @@ import re
 
 # Sound tags transcribers add: "[laughter]", "(laughs)", "<crosstalk>".
 _TAG = re.compile(r"[\[(<][^\])>]{0,40}[\])>]")
-# A word has at least one letter or digit ("--" and "…" are not words).
-_WORDISH = re.compile(r"[0-9A-Za-z\u00c0-\uffff]")
+# A word has at least one letter or digit, [0-9A-Za-z\u00c0-\uffff] ("--" and "…" are
+# not words). count_words finds the whitespace tokens with none in one scan and
+# subtracts them: _NOT_A_WORD on any text (``\s`` is ``str.isspace``, what ``split()``
+# cuts at), _NOT_A_WORD_SPACED on " text " where " " is the only whitespace.
+_NOT_A_WORD = re.compile(r"(?<!\S)[^\s0-9A-Za-z\u00c0-\uffff]+(?!\S)")
+_NOT_A_WORD_SPACED = re.compile(r" [^ 0-9A-Za-z\u00c0-\uffff]+(?= )")
 # A turn that ends mid-sentence: "--", an em/en dash, or an ellipsis, before any
 # closing quote or bracket.
 _CUT_OFF = re.compile(r"(?:--|\u2014|\u2013|\u2026|\.\.\.)[\s\"'\u201d\u2019)\]]*$")
@@ -21,7 +25,14 @@ def count_words(text: str) -> int:
     """Spoken words in ``text``: whitespace tokens with a letter or digit, tags excluded."""
     if not text:
         return 0
-    return sum(1 for tok in _TAG.sub(" ", text).split() if _WORDISH.search(tok))
+    if "[" in text or "(" in text or "<" in text:
+        text = _TAG.sub(" ", text)
+    if text.isprintable():
+        # no whitespace but " " (every other str.isspace character is unprintable)
+        padded = f" {text} "
+        tokens = len(text.split()) if "  " in padded else padded.count(" ") - 1
+        return tokens - len(_NOT_A_WORD_SPACED.findall(padded))
+    return len(text.split()) - len(_NOT_A_WORD.findall(text))
 
 
 def first_words(text: str, n: int) -> str:
