@@ -25,7 +25,7 @@ from coach.nlp import build_nlp
 
 # -- references: the implementations before the speed-up ---------------------------------
 _TAG = re.compile(r"[\[(<][^\])>]{0,40}[\])>]")
-_WORDISH = re.compile(r"[0-9A-Za-z\u00c0-\uffff]")
+_WORDISH = re.compile(r"[0-9A-Za-z\u00c0-\u1fff\u2070-\uffff]")
 _ACRONYM = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,4}s?$")
 
 
@@ -72,7 +72,7 @@ def reference_terms(sent, terms: frozenset[str]) -> list[str]:
         ("   ", 0),
         ("Well -- I [laughter] think, uh, yes\u2026", 5),
         ("-- ... !", 0),
-        ("-- \u2026", 1),  # "\u2026" is in the \u00c0-\uffff range: a word, as it always was
+        ("-- \u2026 \u2014 \u201c", 0),  # general punctuation (U+2000-206F) is not a word
         ("a--b", 1),
         ("[laughter] (laughs) <crosstalk>", 0),
         ("so[laughter]then", 2),
