@@ -11,9 +11,10 @@ import re
 # Sound tags transcribers add: "[laughter]", "(laughs)", "<crosstalk>".
 _TAG = re.compile(r"[\[(<][^\])>]{0,40}[\])>]")
 # A word has at least one letter or digit, [0-9A-Za-z\u00c0-\u1fff\u2070-\uffff]: "--",
-# and the dashes, quotes and ellipsis of Unicode's general punctuation, are not words. count_words finds the whitespace tokens with none in one scan and
-# subtracts them: _NOT_A_WORD on any text (``\s`` is ``str.isspace``, what ``split()``
-# cuts at), _NOT_A_WORD_SPACED on " text " where " " is the only whitespace.
+# and the dashes, quotes and ellipsis of Unicode's general punctuation, are not words.
+# count_words finds the whitespace tokens with none in one scan and subtracts them:
+# _NOT_A_WORD on any text (``\s`` is ``str.isspace``, what ``split()`` cuts at),
+# _NOT_A_WORD_SPACED on " text " where " " is the only whitespace.
 _NOT_A_WORD = re.compile(r"(?<!\S)[^\s0-9A-Za-z\u00c0-\u1fff\u2070-\uffff]+(?!\S)")
 _NOT_A_WORD_SPACED = re.compile(r" [^ 0-9A-Za-z\u00c0-\u1fff\u2070-\uffff]+(?= )")
 # A turn that ends mid-sentence: "--", an em/en dash, or an ellipsis, before any
