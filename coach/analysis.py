@@ -72,7 +72,7 @@ class Analyzer:
 
         turn = Turn(speaker="speaker", role=role, start=0.0, end=0.0, text=text)  # type: ignore[arg-type]
         doc = self.nlp(text)
-        u = detect_moves([turn], [doc], self.engine)[0]
+        u = detect_moves([turn], [doc], self.engine, self.backchannels)[0]
         moves = [m for m in utterance_moves(u) if m in MOVE_REPORT or m == "backchannel"]
         if u.has("probe") is False and "understand" in moves:
             moves.remove("understand")
@@ -104,7 +104,7 @@ class Analyzer:
         )
 
     def _analyze(self, tr: Transcript, docs: list, call_type: str | None) -> Report:
-        utts: list[Utterance] = detect_moves(tr.turns, docs, self.engine)
+        utts: list[Utterance] = detect_moves(tr.turns, docs, self.engine, self.backchannels)
         metrics = compute_timing_metrics(tr, lexicon=self.backchannels)
         ct = classify(utts, self.rules, override=call_type)
         esc = ct.label == "escalation"

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coach.metrics.backchannel import is_backchannel
+from coach.metrics.backchannel import BackchannelLexicon, is_backchannel
 from coach.models import Turn
 from coach.rules.engine import Hit, RuleEngine
 
@@ -70,7 +70,9 @@ PROBE_BLOCKERS = ("greeting", "logistics")
 PROBE_BLOCKING_MOVES = ("close_loop", "solution", "minimizing", "defensive", "dismissive", "blaming")
 
 
-def build_utterance(index: int, turn: Turn, doc: Doc, engine: RuleEngine) -> Utterance:
+def build_utterance(
+    index: int, turn: Turn, doc: Doc, engine: RuleEngine, lexicon: BackchannelLexicon | None = None
+) -> Utterance:
     role = turn.role if turn.role != "unknown" else "unknown"
     hits = engine.hits(doc, role)
     u = Utterance(index=index, turn=turn, doc=doc, hits=hits)
@@ -78,7 +80,7 @@ def build_utterance(index: int, turn: Turn, doc: Doc, engine: RuleEngine) -> Utt
     for h in hits:
         groups[h.rule.emits].append(h)
     u.by_emit = dict(groups)
-    u.backchannel = bool(turn.text) and (is_backchannel(turn.text) or _echo_only(u))
+    u.backchannel = bool(turn.text) and (is_backchannel(turn.text, lexicon=lexicon) or _echo_only(u))
     _derive(u)
     return u
 
@@ -122,8 +124,11 @@ def _derive(u: Utterance) -> None:
         ]
 
 
-def detect_moves(turns: list[Turn], docs: list[Doc], engine: RuleEngine) -> list[Utterance]:
-    return [build_utterance(i, t, d, engine) for i, (t, d) in enumerate(zip(turns, docs, strict=True))]
+def detect_moves(
+    turns: list[Turn], docs: list[Doc], engine: RuleEngine, lexicon: BackchannelLexicon | None = None
+) -> list[Utterance]:
+    """Moves of every turn; ``lexicon`` is the backchannel lexicon of the rules in use."""
+    return [build_utterance(i, t, d, engine, lexicon) for i, (t, d) in enumerate(zip(turns, docs, strict=True))]
 
 
 def utterance_moves(u: Utterance) -> list[str]:

@@ -174,3 +174,13 @@ def test_many_calls_in_one_pipe_equal_one_by_one(analyzer):
     together = analyzer.analyze_many(trs)
     for tr, rep in zip(trs, together, strict=True):
         assert summary(rep) == summary(analyzer.analyze(tr))
+
+
+def test_moves_read_the_teams_backchannel_lexicon():
+    """A team's backchannel lexicon (``--rules``) decides listening turns for moves too."""
+    from coach.metrics import BackchannelLexicon
+
+    a = Analyzer()
+    assert "backchannel" not in a.match_utterance("Copy that.")
+    a.backchannels = BackchannelLexicon(["copy that"])
+    assert a.match_utterance("Copy that.") == ["backchannel"]
