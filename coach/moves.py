@@ -74,7 +74,7 @@ def build_utterance(
     index: int, turn: Turn, doc: Doc, engine: RuleEngine, lexicon: BackchannelLexicon | None = None
 ) -> Utterance:
     role = turn.role if turn.role != "unknown" else "unknown"
-    hits = engine.hits(doc, role)
+    hits = engine.hits(doc, role, turn.text)
     u = Utterance(index=index, turn=turn, doc=doc, hits=hits)
     groups: dict[str, list[Hit]] = defaultdict(list)
     for h in hits:

@@ -130,10 +130,23 @@ class _Sentence:
     from ``Token`` objects.
     """
 
-    __slots__ = ("_lower", "_question", "_span", "_text", "_words", "_words_set", "doc", "k", "start", "stream")
+    __slots__ = (
+        "_lower",
+        "_question",
+        "_span",
+        "_text",
+        "_words",
+        "_words_set",
+        "doc",
+        "k",
+        "source",
+        "start",
+        "stream",
+    )
 
-    def __init__(self, doc: Doc, stream: TokenStream, k: int) -> None:
+    def __init__(self, doc: Doc, stream: TokenStream, k: int, source: str | None = None) -> None:
         self.doc = doc
+        self.source = source  # the Doc's text when the caller has it (Doc.text rebuilds it per call)
         self.stream = stream
         self.k = k
         self.start = stream.bounds[k]
@@ -155,7 +168,9 @@ class _Sentence:
         """The sentence's text, sliced from the Doc's (no Token per word)."""
         if self._text is None:
             last = self.doc[self.stream.bounds[self.k + 1] - 1]
-            self._text = self.doc.text[self.doc[self.start].idx : last.idx + len(last)]
+            if self.source is None:
+                self.source = self.doc.text
+            self._text = self.source[self.doc[self.start].idx : last.idx + len(last)]
         return self._text
 
     @property
@@ -428,12 +443,12 @@ class RuleEngine:
         return [p.lower() for p in out]
 
     # -- matching ----------------------------------------------------------------------
-    def hits(self, doc: Doc, role: str) -> list[Hit]:
+    def hits(self, doc: Doc, role: str, text: str | None = None) -> list[Hit]:
         """Rule hits in ``doc`` spoken by someone in ``role``, exceptions applied.
 
         One hit per (rule, sentence): the first that passes the rule's exceptions, so
         counts mean "sentences that did X". Hits come in the order of their start, ties
-        in the order of the rule set.
+        in the order of the rule set. ``text`` is ``doc.text`` when the caller has it.
         """
         if not len(doc):
             return []
@@ -464,7 +479,7 @@ class RuleEngine:
         def consider(rule: Rule, k: int, start: int, end: int) -> bool:
             info = sents.get(k)
             if info is None:
-                info = sents[k] = _Sentence(doc, stream, k)
+                info = sents[k] = _Sentence(doc, stream, k, text)
             if not self._passes(rule, start, info):
                 return False
             key = (self.order[rule.code], k)
