@@ -34,96 +34,165 @@ MIN_SCORE = 2.0
 MIN_LEAD = 1.5
 CAP_PER_CUE = 2  # one phrase said ten times counts twice
 
+# Characters re.IGNORECASE matches to an ASCII letter that str.lower() does not turn into
+# that letter: dotted capital I (lowers to two characters), dotless i, long s, Kelvin sign.
+_ODD_CASE = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def fold(text: str) -> str:
+    """``text`` lowercased the way re.IGNORECASE compares ASCII letters, same length.
+
+    Same length, so an index in the folded text is an index in ``text``.
+    """
+    if not text.isascii():
+        for odd, plain in _ODD_CASE:
+            text = text.replace(odd, plain)
+    return text.lower()
+
+
+class NeedleStarts(dict[str, list[int]]):
+    """Where each needle starts in one folded text: found on first use, shared by the cues."""
+
+    def __init__(self, folded: str) -> None:
+        super().__init__()
+        self.folded = folded
+
+    def __missing__(self, needle: str) -> list[int]:
+        found, i = [], self.folded.find(needle)
+        while i >= 0:
+            found.append(i)
+            i = self.folded.find(needle, i + 1)
+        self[needle] = found
+        return found
+
 
 @dataclass(frozen=True)
 class Cue:
-    """A phrase that says which side of the call a speaker is on."""
+    """A phrase that says which side of the call a speaker is on.
+
+    Every match of ``pattern`` starts with one of ``needles`` (lowercase, compared with
+    the ``fold``-ed text), so the regex is tried only where a needle starts: scanning a
+    long call with a regex that opens on ``\\b`` and an alternation is slow. Each distinct
+    needle costs one ``str.find`` pass over a speaker's text, so cues share short needles
+    ("our ", "i ") unless those start too often; tests/test_roles_speed.py checks them.
+    """
 
     pattern: re.Pattern[str]
     weight: float
     label: str
+    needles: tuple[str, ...]
+
+    def count(self, text: str, starts: NeedleStarts | None = None) -> int:
+        """``len(pattern.findall(text))``, at most CAP_PER_CUE.
+
+        findall takes the leftmost match and goes on from its end; every match starts
+        at a needle, so trying the needle starts in order finds the same matches (a
+        ``\\b`` at ``at`` still sees the character before it, and no match is empty).
+        ``starts`` shares the needle search between the cues scoring one text.
+        """
+        starts = NeedleStarts(fold(text)) if starts is None else starts
+        n = end = 0
+        for at in sorted({i for needle in self.needles for i in starts[needle]}):
+            if at >= end and (m := self.pattern.match(text, at)):
+                n, end = n + 1, m.end()
+                if n == CAP_PER_CUE:
+                    break
+        return n
 
 
-def _cue(regex: str, weight: float, label: str, flags: int = re.I) -> Cue:
-    return Cue(re.compile(regex, flags), weight, label)
+def _cue(regex: str, weight: float, label: str, needles: tuple[str, ...],
+         flags: int = re.I) -> Cue:
+    return Cue(re.compile(regex, flags), weight, label, needles)
 
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
 _COMPANY = r"[A-Z][\w&'’.-]*"
+_ILL = ("i'll", "ill ")  # I'?ll
 
 CUES: tuple[Cue, ...] = (
     # The CSM says what they are.
     _cue(r"\bI'?m your (?:\w+ ){0,2}(?:customer success|CSM|account manager|success manager|"
-         r"point of contact|main contact|account executive)", 6, "says they are the CSM"),
+         r"point of contact|main contact|account executive)", 6, "says they are the CSM",
+         ("i'm", "im")),
     _cue(r"\b(?:I'?m|I am) (?:the|a|your) (?:\w+ )?(?:customer success manager|CSM)\b", 6,
-         "says they are the CSM"),
+         "says they are the CSM", ("i'm", "im", "i am")),
     # Self-introduction with a company.
     _cue(rf"\b(?:[Ii]t'?s|[Ii]t is|[Tt]his is|I'?m|I am|[Mm]y name(?:'s| is))\s+{_NAME},?\s+"
          rf"(?:from|with|over at|here at)\s+{_COMPANY}", 3,
-         "introduces themselves with their company", 0),
+         "introduces themselves with their company",
+         ("it's", "its", "it is", "this is", "i'm", "im", "i am", "my name"), 0),
     _cue(rf"\b(?:[Hh]i|[Hh]ey|[Hh]ello|[Gg]ood (?:morning|afternoon))\s+{_NAME}[,.!]?\s+"
          rf"(?:it'?s|this is)\s+{_NAME}", 1.5, "greets the other by name and introduces "
-         "themselves", 0),
+         "themselves", ("hi", "hey", "hello", "good morning", "good afternoon"), 0),
     # Hosting the call.
     _cue(r"\bthanks?(?: you)?(?: so much)? for (?:making (?:the |some )?time|taking the time|"
          r"jumping on|hopping on|getting on|joining|carving out|fitting this in|"
-         r"finding (?:the |some )?time)", 2, "thanks the other for making the time"),
+         r"finding (?:the |some )?time)", 2, "thanks the other for making the time", ("thank",)),
     _cue(r"\b(?:quick agenda|(?:the )?agenda for today|the point of today|"
          r"I(?:'ve| have) got (?:about )?\w+ minutes blocked|I wanted to walk (?:you )?through)",
-         1.5, "runs the agenda"),
-    _cue(r"\bthanks for calling\b", 1, "takes the call"),
+         1.5, "runs the agenda", ("quick agenda", "the agenda for today", "agenda for today",
+                                  "the point of today", "i've", "i ")),
+    _cue(r"\bthanks for calling\b", 1, "takes the call", ("thank",)),
     # Company side.
-    _cue(r"\b(?:on|from) our (?:side|end)\b", 2, "speaks for 'our side'"),
+    _cue(r"\b(?:on|from) our (?:side|end)\b", 2, "speaks for 'our side'", ("on our", "from our")),
     _cue(r"\bour (?:\w+ )?(?:product|platform|roadmap|support|implementation|onboarding|"
          r"customer success|solutions|engineering|engineers|developers|reliability|"
          r"incident|status page|SLA|terms|pricing|billing)\b", 1.5,
-         "speaks of 'our' product, engineers, support"),
+         "speaks of 'our' product, engineers, support", ("our ",)),
     _cue(r"\byour (?:account|renewal|contract|subscription|instance|tenant|workspace|"
          r"environment|rollout|implementation|onboarding|admins?|users|seats|licen[cs]es|plan|"
          r"usage|integration|sandbox|data|go[- ]live|success plan)\b", 1,
-         "speaks of 'your account'"),
+         "speaks of 'your account'", ("your ",)),
     _cue(r"\bI'?ll (?:\w+ ){0,2}(?:send|get|email|walk|set|share with|loop in|introduce) you\b",
-         1.5, "commits to the other ('I'll send you')"),
+         1.5, "commits to the other ('I'll send you')", _ILL),
     _cue(r"\bI'?ll (?:personally |also )?(?:own|take ownership|follow up|circle back|"
-         r"escalate|loop in|reach out to (?:our|the))", 1.5, "owns follow-ups"),
+         r"escalate|loop in|reach out to (?:our|the))", 1.5, "owns follow-ups", _ILL),
     _cue(r"\blet me (?:check|look into|find out|get back|loop in|pull up|dig into)\b", 1,
-         "offers to check"),
+         "offers to check", ("let me",)),
     _cue(r"\b(?:we|I) can (?:credit|waive|extend|offer|comp|discount|escalate)\b|"
-         r"\bcredit (?:on|to|for) your\b", 1.5, "offers credits or escalation"),
+         r"\bcredit (?:on|to|for) your\b", 1.5, "offers credits or escalation",
+         ("we ", "i ", "credit")),
     _cue(r"\b(?:runs|leads|heads) customer success\b|\bcustomer success (?:team|manager)\b",
-         1, "speaks of customer success"),
+         1, "speaks of customer success",
+         ("runs customer", "leads customer", "heads customer", "customer success")),
     _cue(r"\bI'?ll (?:\w+ ){0,2}(?:send|put together|draft|write up|share) (?:\w+ ){0,3}"
          r"(?:proposal|recap|summary|invite|agenda|quote|options|plan|timeline|notes)\b", 1.5,
-         "promises the proposal or recap"),
+         "promises the proposal or recap", _ILL),
     _cue(r"\b(?:other|most of our|a lot of our|many of our|our other) (?:customers|clients)\b|"
-         r"\bworked (?:well )?(?:elsewhere|for other)", 1.5, "speaks of other customers"),
+         r"\bworked (?:well )?(?:elsewhere|for other)", 1.5, "speaks of other customers",
+         ("other", "most of our", "a lot of our", "many of our", "our other", "worked")),
     _cue(r"\bour (?:typical|standard|usual) (?:rollout|implementation|onboarding|timeline|"
-         r"process|approach)\b", 1, "speaks of 'our typical rollout'"),
-    _cue(r"\b(?:so,? )?(?:the |our )?next steps\b", 1, "sums up next steps"),
-    _cue(r"\bcan I ask (?:you )?(?:a few|a couple of|some) questions\b", 1, "asks to probe"),
-    _cue(r"\banything else (?:I|we) (?:should|can|need)", 1, "asks 'anything else?'"),
+         r"process|approach)\b", 1, "speaks of 'our typical rollout'", ("our ",)),
+    _cue(r"\b(?:so,? )?(?:the |our )?next steps\b", 1, "sums up next steps",
+         ("so ", "so, ", "the next steps", "our next steps", "next steps")),
+    _cue(r"\bcan I ask (?:you )?(?:a few|a couple of|some) questions\b", 1, "asks to probe",
+         ("can i ask",)),
+    _cue(r"\banything else (?:I|we) (?:should|can|need)", 1, "asks 'anything else?'",
+         ("anything else",)),
     # Customer side.
     _cue(r"\byour (?:company|product|platform|software|tool|app|support(?: team)?|sales "
          r"(?:rep|team|guy|person)|rep|billing (?:line|team|department)|pricing|"
          r"engineers|status page|onboarding specialist|implementation (?:person|consultant))\b",
-         -1.5, "speaks of 'your product / your support'"),
+         -1.5, "speaks of 'your product / your support'", ("your ",)),
     _cue(r"\b(?:we|I)(?:'ve| have)? (?:just )?(?:signed|bought|purchased|paid|pay|are paying|"
          r"'re paying|got (?:an|this|the) (?:invoice|email|bill))\b", -1.5,
-         "is the one paying ('we signed', 'we pay')"),
+         "is the one paying ('we signed', 'we pay')", ("we ", "we've", "i ", "i've")),
     _cue(r"\b(?:I|we) (?:\w+ ){0,2}(?:opened|submitted|filed|raised|logged) "
          r"(?:a |the |another |our )?(?:ticket|case|support request)", -1.5,
-         "opened the ticket"),
+         "opened the ticket", ("i ", "we ")),
     _cue(r"\b(?:nobody|no one) (?:from your|at your|called|emailed|told|reached)", -1,
-         "nobody called them"),
+         "nobody called them", ("nobody", "no one")),
     _cue(r"\b(?:the|our) (?:last|previous|old) (?:vendor|provider)\b", -1,
-         "compares with their last vendor"),
+         "compares with their last vendor",
+         ("the last", "the previous", "the old", "our last", "our previous", "our old")),
     _cue(r"\b(?:cancel (?:our|my) (?:contract|subscription|account)|get out of (?:the|our) "
          r"contract|look(?:ing)? at (?:other vendors|alternatives|competitors)|"
-         r"switch(?:ing)? (?:vendors|providers))", -1.5, "threatens to leave"),
+         r"switch(?:ing)? (?:vendors|providers))", -1.5, "threatens to leave",
+         ("cancel", "get out", "look", "switch")),
     _cue(r"\bwhen we (?:were )?(?:evaluating|bought|signed|chose|picked)", -1.5,
-         "remembers buying"),
+         "remembers buying", ("when we",)),
     _cue(r"\b(?:you guys|your team) (?:told|promised|said|sold|showed)", -1,
-         "quotes what the vendor promised"),
+         "quotes what the vendor promised", ("you guys", "your team")),
 )
 
 # A colleague introduced by the CSM side: the sentence names them and says they are
@@ -254,8 +323,9 @@ def speaker_scores(transcript: Transcript) -> dict[str, tuple[float, list[str]]]
     for spk, parts in texts.items():
         text = " ".join(parts)
         sc = _Score(spk)
+        starts = NeedleStarts(fold(text))
         for cue in CUES:
-            n = min(CAP_PER_CUE, len(cue.pattern.findall(text)))
+            n = cue.count(text, starts)
             if n:
                 sc.score += cue.weight * n
                 sc.evidence.append(cue.label)
