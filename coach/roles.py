@@ -105,6 +105,7 @@ def _cue(regex: str, weight: float, label: str, needles: tuple[str, ...],
     return Cue(re.compile(regex, flags), weight, label, needles)
 
 
+_STAFF = r"(?:agents?|reps?|staff|people|folks)\b"
 _NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
 _COMPANY = r"[A-Z][\w&'’.-]*"
 _ILL = ("i'll", "ill ")  # I'?ll
@@ -121,6 +122,11 @@ CUES: tuple[Cue, ...] = (
          rf"(?:from|with|over at|here at)\s+{_COMPANY}", 3,
          "introduces themselves with their company",
          ("it's", "its", "it is", "this is", "i'm", "im", "i am", "my name"), 0),
+    _cue(rf"\b(?:[Ii]t'?s|[Ii]t is|[Tt]his is|I'?m|I am|[Mm]y name(?:'s| is))\s+{_NAME},?\s+"
+         r"(?:from|with|on|over on)\s+(?:the|our)\s+(?:[Cc]ustomer [Ss]uccess|CS|[Aa]ccount "
+         r"[Mm]anagement|[Ss]uccess|[Oo]nboarding|[Ii]mplementation|[Ss]olutions|[Ss]upport)\s+"
+         r"(?:team|side|org)", 3, "introduces themselves from the vendor's team",
+         ("it's", "its", "it is", "this is", "i'm", "im", "i am", "my name"), 0),
     _cue(rf"\b(?:[Hh]i|[Hh]ey|[Hh]ello|[Gg]ood (?:morning|afternoon))\s+{_NAME}[,.!]?\s+"
          rf"(?:it'?s|this is)\s+{_NAME}", 1.5, "greets the other by name and introduces "
          "themselves", ("hi", "hey", "hello", "good morning", "good afternoon"), 0),
@@ -135,7 +141,8 @@ CUES: tuple[Cue, ...] = (
     _cue(r"\bthanks for calling\b", 1, "takes the call", ("thank",)),
     # Company side.
     _cue(r"\b(?:on|from) our (?:side|end)\b", 2, "speaks for 'our side'", ("on our", "from our")),
-    _cue(r"\bour (?:\w+ )?(?:product|platform|roadmap|support|implementation|onboarding|"
+    # "our support agents" are the customer's own staff, not the vendor's support team
+    _cue(rf"\bour (?:\w+ )?(?:product|platform|roadmap|support(?! {_STAFF})|implementation|onboarding|"
          r"customer success|solutions|engineering|engineers|developers|reliability|"
          r"incident|status page|SLA|terms|pricing|billing)\b", 1.5,
          "speaks of 'our' product, engineers, support", ("our ",)),
@@ -170,7 +177,7 @@ CUES: tuple[Cue, ...] = (
     _cue(r"\banything else (?:I|we) (?:should|can|need)", 1, "asks 'anything else?'",
          ("anything else",)),
     # Customer side.
-    _cue(r"\byour (?:company|product|platform|software|tool|app|support(?: team)?|sales "
+    _cue(rf"\byour (?:company|product|platform|software|tool|app|support(?! {_STAFF})(?: team)?|sales "
          r"(?:rep|team|guy|person)|rep|billing (?:line|team|department)|pricing|"
          r"engineers|status page|onboarding specialist|implementation (?:person|consultant))\b",
          -1.5, "speaks of 'your product / your support'", ("your ",)),

@@ -177,3 +177,14 @@ def test_recorded_roles_are_kept_on_reread(tmp_path):
     again = assign_roles(read_transcript(path))
     assert again.to_contract()["turns"] == t.to_contract()["turns"]
     assert again.role_sources == t.role_sources
+
+
+def test_csm_introduced_by_team_and_customers_own_support_agents():
+    """'This is Ada from the customer success team' is the vendor side; 'our support
+    agents' are the customer's staff, not the vendor's support team."""
+    t = _t(("Omar", "Hi, yes, I'm here."),
+           ("Ada", "Great, this is Ada from the Customer Success team. Thanks for jumping on."),
+           ("Omar", "Sure. So our support agents keep losing drafts, and our support people are tired of it."),
+           ("Ada", "Got it. How many of your support agents are affected?"))
+    r = assign_roles(t)
+    assert r.role_of("Ada") == "csm" and r.role_of("Omar") == "customer"

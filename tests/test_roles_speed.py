@@ -28,6 +28,8 @@ MUST_MATCH = [
     "I am the customer success manager here", "I'm a CSM", "Im your new CSM",
     "It's Dana Reyes from Northwind", "it is Dana, with Acme", "This is Bo over at Globex",
     "I'm Lee Park here at Initech", "I am Sam from Hooli", "My name's Ola with Umbrella",
+    "This is Dana Reyes from the Customer Success team", "I'm Bo, on the onboarding team",
+    "it's Kim with our CS org",
     "my name is Kai, from Vandelay", "Its Tom from Acme", "Im Ava from Acme",
     "Hi Dana, it's Lee", "Hey Bo. this is Sam Park", "Hello Ana Li! it's Tom",
     "Good morning Priya, this is Omar", "good afternoon Kai it's Lee",
