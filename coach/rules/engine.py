@@ -340,12 +340,9 @@ class RuleEngine:
                     fallback.setdefault(key, []).append(pattern)
                 else:
                     by_anchor.setdefault(key, []).append(source)
-                    reach = _reach(pattern, at)
-                    reaches[key] = (
-                        None
-                        if reach is None or key in reaches and reaches[key] is None
-                        else max(reach, reaches.get(key) or 0)
-                    )
+                    # the entry's reach is its widest pattern's (None: unbounded)
+                    reach, prior = _reach(pattern, at), reaches.get(key, 0)
+                    reaches[key] = None if reach is None or prior is None else max(reach, prior)
         self.entries: list[_Entry] = []
         self._role_tables: dict[str, tuple[dict[int, Rule], dict[int, tuple[int, ...]], tuple[int, ...]]] = {}
         self.always: list[int] = []
