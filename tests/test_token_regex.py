@@ -141,3 +141,17 @@ def test_a_bad_pattern_is_named_with_its_file_and_rule(tmp_path, token):
     )
     with pytest.raises(RulesError, match=r"bad\.yaml: rule XBD-001: field patterns"):
         Analyzer(ruleset=load_rules([tmp_path]))
+
+
+@pytest.mark.parametrize(
+    ("op", "bounds"),
+    [("{2}", (2, 2)), ("{1,3}", (1, 3)), ("{2,}", (2, None)), ("{,4}", (0, 4)), ("{}", None), ("{,}", None),
+     ("*", None), (None, None)],
+)
+def test_quantifier_operators(op, bounds):
+    from coach.rules.engine import _reach
+    from coach.rules.token_regex import quantifier
+
+    assert quantifier(op) == bounds
+    if bounds is not None:  # tokens before an anchor: a bounded repeat adds its most
+        assert _reach([{"LOWER": "a", "OP": op}, {"LOWER": "b"}], 1) == bounds[1]

@@ -1,9 +1,10 @@
-"""Compile rules into spaCy matchers once, and find rule hits in a ``Doc``.
+"""Compile rules once, and find rule hits in a ``Doc``.
 
-Literal phrases go to one ``PhraseMatcher`` (nearly free); token patterns to
-``Matcher`` objects split by whose words they read, so a customer's turn never runs
-the CSM's patterns. ``LEMMA`` in a pattern becomes ``NORM`` (see :mod:`coach.nlp`).
-Exceptions (negation, questions, conditionals) are applied per hit, on the sentence.
+Literal phrases go to ``PhraseMatcher`` s (nearly free); other token patterns become
+regexes over a token stream (:mod:`coach.rules.token_regex`) tried next to their anchor
+word; a speaker only runs the rules of their side. ``LEMMA`` in a pattern becomes
+``NORM`` (see :mod:`coach.nlp`). Exceptions (negation, questions, conditionals) are
+applied per hit, on the sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from coach.rules.loader import RuleSet
 from coach.rules.schema import Rule
-from coach.rules.token_regex import StreamBuilder, TokenStream, compile_pattern
+from coach.rules.token_regex import StreamBuilder, TokenStream, compile_pattern, quantifier
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -126,8 +127,8 @@ class Hit:
 class _Sentence:
     """One sentence of a turn and what rule exceptions read of it, computed on demand.
 
-    Word counts and word sets come from the token stream (C-level string scans), not
-    from ``Token`` objects.
+    Words, word counts and word sets come from one scan of the token stream, not from
+    ``Token`` objects.
     """
 
     __slots__ = (
@@ -135,6 +136,7 @@ class _Sentence:
         "_question",
         "_span",
         "_text",
+        "_tokens",
         "_words",
         "_words_set",
         "doc",
@@ -154,6 +156,7 @@ class _Sentence:
         self._text: str | None = None
         self._lower: str | None = None
         self._question: bool | None = None
+        self._tokens: list[tuple[str, str, str]] | None = None
         self._words: int | None = None
         self._words_set: frozenset[str] | None = None
 
@@ -180,26 +183,29 @@ class _Sentence:
         return self._lower
 
     @property
+    def tokens(self) -> list[tuple[str, str, str]]:
+        """(punct flag "1"/"0", lower, norm) of every token, read once from the stream."""
+        if self._tokens is None:
+            self._tokens = self.stream.tokens(self.k)
+        return self._tokens
+
+    @property
     def question(self) -> bool:
         if self._question is None:
-            self._question = question_shape(self.text, self.stream.words(self.k))
+            self._question = question_shape(self.text, [t[1] for t in self.tokens if t[0] == "0"])
         return self._question
 
     @property
     def words(self) -> int:
+        """Tokens that are not punctuation."""
         if self._words is None:
-            self._words = self.stream.word_count(self.k)
+            self._words = sum(1 for t in self.tokens if t[0] == "0")
         return self._words
-
-    @property
-    def tokens(self) -> list[tuple[str, str, str]]:
-        """(punct flag "1"/"0", lower, norm) of every token."""
-        return self.stream.tokens(self.k)
 
     @property
     def words_set(self) -> frozenset[str]:
         if self._words_set is None:
-            self._words_set = frozenset(self.stream.lowers(self.k))
+            self._words_set = frozenset(t[1] for t in self.tokens)
         return self._words_set
 
 
@@ -610,7 +616,7 @@ def _expand_literal(pattern: list[dict[str, Any]]) -> tuple[str, list[list[str]]
     """A pattern of literal words on one attribute, as every word sequence it matches.
 
     None for anything else (wildcards, repeats, flags, mixed LOWER/NORM) or when there
-    would be more than MAX_PHRASES sequences: those stay in the token Matcher.
+    would be more than MAX_PHRASES sequences: those stay token patterns.
     """
     attr = None
     seqs: list[list[str]] = [[]]
@@ -673,8 +679,8 @@ def _reach(pattern: list[dict[str, Any]], at: int) -> int | None:
         op = tok.get("OP")
         if op in (None, "1", "!", "?"):
             reach += 1
-        elif isinstance(op, str) and (m := re.fullmatch(r"\{(\d*),?(\d*)\}", op)) and (m.group(2) or "," not in op):
-            reach += int(m.group(2) or m.group(1))
+        elif (bounds := quantifier(op)) is not None and bounds[1] is not None:
+            reach += bounds[1]
         else:
             return None
     return reach

@@ -46,8 +46,6 @@ FLAGS = (
 _FIELDS = {"ORTH": ORTH_END, "TEXT": ORTH_END, "LOWER": LOWER_END, "NORM": END}
 _CONTROL = re.compile("[\x1c-\x1f]")
 ANY_TOKEN = f"{START}[^{END}]*{END}"
-_LOWERS = re.compile(f"{ORTH_END}([^{LOWER_END}]*){LOWER_END}")
-_WORDS = re.compile(f"{START}0[01]{{{len(FLAGS) - 1}}}[^{ORTH_END}]*{ORTH_END}([^{LOWER_END}]*){LOWER_END}")
 _TOKENS = re.compile(
     f"{START}([01])[01]{{{len(FLAGS) - 1}}}[^{ORTH_END}]*{ORTH_END}([^{LOWER_END}]*){LOWER_END}([^{END}]*){END}"
 )
@@ -68,12 +66,25 @@ def compile_pattern(pattern: list[dict[str, Any]]) -> str | None:
             parts.append(f"(?!{body}){ANY_TOKEN}")
         elif op in ("?", "*", "+"):
             parts.append(f"(?:{body}){op}")
-        elif isinstance(op, str) and (m := _QUANT.match(op)) and (m.group(1) or m.group(3)):
-            lo, comma, hi = m.groups()
-            parts.append(f"(?:{body}){{{lo or 0}{comma}{hi}}}")
+        elif (bounds := quantifier(op)) is not None:
+            lo, hi = bounds
+            parts.append(f"(?:{body}){{{lo},{'' if hi is None else hi}}}")
         else:
             return None
     return "".join(parts)
+
+
+def quantifier(op: Any) -> tuple[int, int | None] | None:
+    """(least, most) repeats of a ``{n}``, ``{n,m}``, ``{n,}`` or ``{,m}`` operator (most
+    None: unbounded); None for anything else."""
+    m = _QUANT.match(op) if isinstance(op, str) else None
+    if m is None or not (m.group(1) or m.group(3)):
+        return None
+    lo, comma, hi = m.groups()
+    least = int(lo or 0)
+    if not comma:
+        return least, least
+    return least, int(hi) if hi else None
 
 
 def _token(spec: dict[str, Any]) -> str | None:
@@ -139,18 +150,6 @@ class TokenStream:
     def sentence_range(self, k: int) -> tuple[int, int]:
         """Char range of sentence ``k``."""
         return self.offsets[self.bounds[k]], self.offsets[self.bounds[k + 1]]
-
-    def word_count(self, k: int) -> int:
-        """Tokens of sentence ``k`` that are not punctuation."""
-        return self.text.count(START + "0", *self.sentence_range(k))
-
-    def lowers(self, k: int) -> list[str]:
-        """``LOWER`` of every token of sentence ``k``."""
-        return _LOWERS.findall(self.text, *self.sentence_range(k))
-
-    def words(self, k: int) -> list[str]:
-        """``LOWER`` of the tokens of sentence ``k`` that are not punctuation."""
-        return _WORDS.findall(self.text, *self.sentence_range(k))
 
     def tokens(self, k: int) -> list[tuple[str, str, str]]:
         """(IS_PUNCT "1"/"0", LOWER, NORM) of every token of sentence ``k``."""
