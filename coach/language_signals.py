@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import combinations
 from typing import TYPE_CHECKING
 
@@ -195,12 +195,16 @@ def _acronym_flag(vocab: Vocab) -> int:
     return vocab.add_flag(_is_uncommon_acronym)
 
 
-def _matcher_for(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) -> JargonMatcher | None:
-    if isinstance(jargon, JargonMatcher):
-        return jargon
+def _jargon_turns(
+    utts: list[Utterance], jargon: JargonMatcher | Iterable[str], role: str
+) -> Iterator[tuple[Utterance, list[tuple[int, str]]]]:
+    """(utterance, its jargon) for the turns of ``role`` that are not backchannels and use some."""
     if not utts:
-        return None
-    return JargonMatcher(utts[0].doc.vocab, jargon)
+        return
+    matcher = jargon if isinstance(jargon, JargonMatcher) else JargonMatcher(utts[0].doc.vocab, jargon)
+    for u in utts:
+        if u.role == role and not u.backchannel and (found := matcher.find(u.doc)):
+            yield u, found
 
 
 def find_jargon(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) -> list[JargonUse]:
@@ -210,15 +214,7 @@ def find_jargon(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) ->
     terms are accepted too, at the price of building one per call).
     """
     out: list[JargonUse] = []
-    matcher = _matcher_for(utts, jargon)
-    if matcher is None:
-        return out
-    for u in utts:
-        if u.role != "csm" or u.backchannel:
-            continue
-        found = matcher.find(u.doc)
-        if not found:
-            continue
+    for u, found in _jargon_turns(utts, jargon, "csm"):
         sents = list(u.doc.sents)
         starts = [s.start for s in sents]
         gloss_idx = {
@@ -234,13 +230,8 @@ def find_jargon(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) ->
 def customer_jargon(utts: list[Utterance], jargon: JargonMatcher | Iterable[str]) -> dict[str, float]:
     """Technical terms the customer side used, with the first time: their vocabulary."""
     out: dict[str, float] = {}
-    matcher = _matcher_for(utts, jargon)
-    if matcher is None:
-        return out
-    for u in utts:
-        if u.role != "customer" or u.backchannel:
-            continue
-        for _, term in matcher.find(u.doc):
+    for u, found in _jargon_turns(utts, jargon, "customer"):
+        for _, term in found:
             out.setdefault(term.lower(), u.turn.start)
     return out
 
