@@ -198,8 +198,9 @@ class StreamBuilder:
         arr = doc.to_array([ORTH, NORM, SENT_START])
         keys = list(zip(arr[:, 0].tolist(), arr[:, 1].tolist(), strict=True))
         pieces = list(map(self.pieces.get, keys))
-        if None in pieces:
-            pieces = [p if p is not None else self._piece(k) for p, k in zip(pieces, keys, strict=True)]
+        if None in pieces:  # new words: each made once, however often it occurs
+            get = self.pieces.get
+            pieces = [p if p is not None else get(k) or self._piece(k) for p, k in zip(pieces, keys, strict=True)]
         offsets = [0, *accumulate(map(len, pieces))]
         bounds = (arr[:, 2] == 1).nonzero()[0].tolist()
         if not bounds or bounds[0] != 0:
