@@ -437,6 +437,17 @@ def test_interrupted_run_leaves_complete_files_and_resumes(tmp_path: Path,
     assert len(read_csv(out / "calls.csv")) == 5 and read_csv(out / "errors.csv") == []
 
 
+def test_an_in_process_run_leaves_the_garbage_collector_as_it_was(good_calls: Path,
+                                                                  tmp_path: Path) -> None:
+    """``--jobs 1`` freezes the pipeline for the collector during the run only."""
+    import gc
+
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    code, output = run([str(good_calls), "--out", str(tmp_path / "out"), "--jobs", "1"])
+    assert code == 0, output
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 # --- the process pool ----------------------------------------------------------------------
 
 def test_jobs_2_scores_in_worker_processes(good_calls: Path, tmp_path: Path,

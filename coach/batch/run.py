@@ -44,6 +44,7 @@ from coach.batch.worker import (
     init_pool_worker,
     ping,
     run_pool_chunk,
+    settled_gc,
 )
 from coach.errors import CoachError, InputError
 from coach.report import FLAG_CODES
@@ -280,8 +281,10 @@ def _score(run: _Run, progress: Progress, config: WorkerConfig,
         return
     if pool is None:
         worker = Worker(config, _factory(run.opts))
-        for chunk in chunks:
-            _record(run, worker.run(chunk), progress)
+        worker.setup()
+        with settled_gc():
+            for chunk in chunks:
+                _record(run, worker.run(chunk), progress)
         return
     _score_pool(run, chunks, config, progress, pool)
 

@@ -13,7 +13,8 @@ import dataclasses
 import gc
 import signal
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,6 @@ class Worker:
 
                 self.roster = Roster.load(Path(self.config.roster_path))
             self.analyzer = self.factory([Path(d) for d in self.config.rules_dirs])
-            settle_gc()
         except CoachError as err:
             self.init_error = str(err)
         except Exception as err:  # noqa: BLE001 - reported once, as a fatal outcome
@@ -179,18 +179,30 @@ class Worker:
         atomic_write_text(Path(self.config.out_dir) / task.report_rel, report_json(report))
 
 
-def settle_gc() -> None:
+def settle_gc() -> tuple[int, int, int]:
     """Keep the garbage collector off the long-lived pipeline during a batch.
 
     The vocabulary, rules, matchers and caches built at start-up are hundreds of
     thousands of objects that never die; every full collection would walk them again.
-    Freezing them and collecting less often made analysis 10-15 % faster on generated
-    calls. Cycles made per call are still collected.
+    Freezing them and collecting young objects less often made analysis 5-10 % faster.
+    Cycles made per call are still collected. Returns the thresholds it replaced.
     """
     gc.collect()
     gc.freeze()
-    _, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(GC_GEN0, gen1, gen2)
+    old = gc.get_threshold()
+    gc.set_threshold(GC_GEN0, old[1], old[2])
+    return old
+
+
+@contextmanager
+def settled_gc() -> Iterator[None]:
+    """``settle_gc`` for a batch run inside the caller's process, undone afterwards."""
+    old = settle_gc()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 def report_json(report: Any) -> str:
@@ -401,6 +413,7 @@ def init_pool_worker(config: WorkerConfig, factory: AnalyzerFactory) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent
     _WORKER = Worker(config, factory)
     _WORKER.setup()
+    settle_gc()  # this process only runs the batch
 
 
 def ping() -> None:
