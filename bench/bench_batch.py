@@ -14,6 +14,10 @@ in a fresh process so its peak memory is its own:
 - ``jobs1``     ``coach batch --jobs 1``: the whole run (discover, read, roles, analysis,
                 reports, CSVs, summary) in one process;
 - ``jobs2``     the same with ``--jobs 2``;
+- ``frame2``    the same ``--jobs 2`` run with the analysis cut right after
+                tokenizing (each call gets the timing-only report): the words/s no
+                analysis can beat, whatever it costs, with this reading, tokenizing,
+                pool and output. ``frame2 / tokenize`` is the ceiling of ``jobs2 / tokenize``.
 
 plus CPU seconds (the stage's process and its children: with other load on the
 machine, jobs2's wall time suffers but its CPU time shows whether the pool wastes
@@ -42,7 +46,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STAGES = ("read", "tokenize", "jobs1", "jobs2")
+STAGES = ("read", "tokenize", "jobs1", "jobs2", "frame2")
 BAR_FULL_VS_TOKENIZE = 0.40
 BAR_JOBS2_VS_JOBS1 = 1.6
 
@@ -108,7 +112,17 @@ def stage_tokenize(calls_dir: Path) -> dict[str, float]:
     return {"words": words, "turns": len(texts), **best}
 
 
-def stage_batch(calls_dir: Path, jobs: int) -> dict[str, float]:
+def frame_analyzer_factory(rules_dirs):  # noqa: ANN001, ANN201 - the batch's factory type
+    """An analyzer that tokenizes every turn (``nlp.pipe``, as the real one) and then
+    writes the timing-only report: the batch's frame without the analysis."""
+    from coach.batch.worker import default_analyzer_factory
+
+    analyzer = default_analyzer_factory(rules_dirs)
+    analyzer._analyze = lambda tr, docs, call_type: analyzer._timing_only(tr)
+    return analyzer
+
+
+def stage_batch(calls_dir: Path, jobs: int, frame: bool = False) -> dict[str, float]:
     from coach.batch import BatchOptions, run_batch
 
     out = Path(tempfile.mkdtemp(prefix=f"bench-out-j{jobs}-"))
@@ -118,6 +132,7 @@ def stage_batch(calls_dir: Path, jobs: int) -> dict[str, float]:
         result = run_batch(BatchOptions(
             paths=[calls_dir], out=out, jobs=jobs, progress=False,
             roster=roster if roster.is_file() else None,
+            analyzer_factory=frame_analyzer_factory if frame else None,
         ))
         secs = time.perf_counter() - t0
     finally:
@@ -133,6 +148,8 @@ def run_stage(name: str, calls_dir: Path) -> dict[str, float]:
         res = stage_tokenize(calls_dir)
     elif name in ("jobs1", "jobs2"):
         res = stage_batch(calls_dir, int(name[-1]))
+    elif name == "frame2":
+        res = stage_batch(calls_dir, 2, frame=True)
     else:
         raise SystemExit(f"unknown stage {name}")
     return {**res, **_rss()}
@@ -226,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             r = rows["jobs2"]["words_per_s"] / tok["words_per_s"]
             print(f"  jobs2 / tokenize = {r:.2f}  (the default run on 2 cores; bar >= {BAR_FULL_VS_TOKENIZE:.2f}: "
                   f"{'met' if r >= BAR_FULL_VS_TOKENIZE else 'NOT met'})")
+        if tok and "frame2" in rows:
+            r = rows["frame2"]["words_per_s"] / tok["words_per_s"]
+            print(f"  frame2 / tokenize = {r:.2f}  (read, tokenize, pool, outputs; no analysis: the ceiling)")
         if "jobs1" in rows and "jobs2" in rows:
             r = rows["jobs2"]["words_per_s"] / rows["jobs1"]["words_per_s"]
             print(f"  jobs2 / jobs1    = {r:.2f}  (bar >= {BAR_JOBS2_VS_JOBS1:.1f}: "
