@@ -7,7 +7,9 @@ batch) and every analysis reads those Docs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from coach.language_signals import JargonMatcher, confidence_level, customer_jar
 from coach.metrics import BackchannelLexicon, compute_timing_metrics
 from coach.models import Transcript
 from coach.moves import Utterance, detect_moves, utterance_moves
+from coach.nlp import VOCAB_KEEP
 from coach.report import CallType, Move, Report, Source
 from coach.rules.loader import RuleSet, load_rules
 from coach.rules.schema import MOVES
@@ -30,9 +33,21 @@ MOVE_REPORT = frozenset({*MOVES, "follow_up"}) - INTERNAL_MOVES
 
 
 class Analyzer:
-    """Build once, analyse many calls."""
+    """Build once, analyse many calls.
 
-    def __init__(self, rules_dirs: Sequence[str | PathLike[str]] = (), *, ruleset: RuleSet | None = None) -> None:
+    One analysis at a time per analyzer (a lock: spaCy's vocabulary is shared state).
+    Once the vocabulary holds ``vocab_keep`` words, each analysis runs in a spaCy memory
+    zone: words first met there are freed when it ends, so memory stays flat however
+    many calls go through (``None``: keep every word).
+    """
+
+    def __init__(
+        self,
+        rules_dirs: Sequence[str | PathLike[str]] = (),
+        *,
+        ruleset: RuleSet | None = None,
+        vocab_keep: int | None = VOCAB_KEEP,
+    ) -> None:
         from coach.nlp import build_nlp
         from coach.rules.engine import RuleEngine
 
@@ -43,6 +58,9 @@ class Analyzer:
         self.jargon = JargonMatcher(self.nlp.vocab, self.jargon_terms)
         lex = self.rules.lexicons.get("backchannels")
         self.backchannels = BackchannelLexicon.from_mapping(lex.model_dump()) if lex else None
+        self.vocab_keep = vocab_keep
+        self._zoned = False  # once the vocabulary is full, every analysis is zoned
+        self._lock = threading.RLock()
 
     @property
     def fingerprint(self) -> str:
@@ -56,14 +74,15 @@ class Analyzer:
     ) -> list[Report]:
         call_types = list(call_types or [None] * len(transcripts))
         texts = [t.text for tr in transcripts if tr.has_text for t in tr.turns]
-        docs = iter(self.nlp.pipe(texts, batch_size=256))
-        reports = []
-        for tr, ct in zip(transcripts, call_types, strict=True):
-            if not tr.has_text:
-                reports.append(self._timing_only(tr))
-                continue
-            tr_docs = [next(docs) for _ in tr.turns]
-            reports.append(self._analyze(tr, tr_docs, ct))
+        with self._vocabulary():
+            docs = iter(self.nlp.pipe(texts, batch_size=256))
+            reports = []
+            for tr, ct in zip(transcripts, call_types, strict=True):
+                if not tr.has_text:
+                    reports.append(self._timing_only(tr))
+                    continue
+                tr_docs = [next(docs) for _ in tr.turns]
+                reports.append(self._analyze(tr, tr_docs, ct))
         return reports
 
     def match_utterance(self, text: str, context: str = "", role: str = "csm") -> list[str]:
@@ -71,14 +90,25 @@ class Analyzer:
         from coach.models import Turn
 
         turn = Turn(speaker="speaker", role=role, start=0.0, end=0.0, text=text)  # type: ignore[arg-type]
-        doc = self.nlp(text)
-        u = detect_moves([turn], [doc], self.engine, self.backchannels)[0]
-        moves = [m for m in utterance_moves(u) if m in MOVE_REPORT or m == "backchannel"]
+        with self._vocabulary():
+            u = detect_moves([turn], [self.nlp(text)], self.engine, self.backchannels)[0]
+            moves = [m for m in utterance_moves(u) if m in MOVE_REPORT or m == "backchannel"]
         if u.has("probe") is False and "understand" in moves:
             moves.remove("understand")
         return moves
 
     # -- internals ---------------------------------------------------------------------
+    @contextmanager
+    def _vocabulary(self) -> Iterator[None]:
+        """Hold the lock; past ``vocab_keep`` words, run in a memory zone (see the class)."""
+        with self._lock:
+            if not self._zoned and self.vocab_keep and len(self.nlp.vocab) >= self.vocab_keep:
+                self._zoned = True
+            if not self._zoned:
+                yield
+                return
+            with self.nlp.memory_zone(), self.engine.streams.transient():
+                yield
     def _source(self, tr: Transcript) -> Source:
         return Source(
             path=tr.source_path,

@@ -18,6 +18,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
 TOKENIZER_CACHE = 200_000
+# Distinct words (vocabulary entries) a long-lived pipeline keeps for good. Every new
+# word adds about 1 KB (lexeme, strings, tokenizer cache, token-stream piece); past this
+# many, an analysis runs in a spaCy memory zone and the words it meets first live for
+# that call only, so a batch's or server's memory stops growing. The words kept are the
+# frequent ones (met first), so the tokenizer cache still answers almost every token.
+VOCAB_KEEP = 20_000
 
 
 def build_nlp() -> Language:

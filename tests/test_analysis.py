@@ -184,3 +184,49 @@ def test_moves_read_the_teams_backchannel_lexicon():
     assert "backchannel" not in a.match_utterance("Copy that.")
     a.backchannels = BackchannelLexicon(["copy that"])
     assert a.match_utterance("Copy that.") == ["backchannel"]
+
+
+def _text_fixtures() -> list[Transcript]:
+    return [tr for tr in (prepare(p) for p in FIXTURES) if tr.has_text]
+
+
+def test_a_full_vocabulary_keeps_memory_flat_and_reports_unchanged(analyzer):
+    """Past ``vocab_keep`` words each analysis runs in a spaCy memory zone: the words it
+    meets first are freed (strings, token-stream pieces), and the reports are the same."""
+    trs = _text_fixtures()
+    expected = [analyzer.analyze(tr).model_dump_json() for tr in trs]
+    zoned = Analyzer(vocab_keep=1)  # full from the start: every analysis is zoned
+    strings = len(zoned.nlp.vocab.strings)
+    pieces = len(zoned.engine.streams.pieces)
+    for _ in range(2):  # the second round meets the same words again, freed in between
+        assert [zoned.analyze(tr).model_dump_json() for tr in trs] == expected
+        assert len(zoned.nlp.vocab.strings) == strings
+        assert len(zoned.engine.streams.pieces) == pieces
+    assert zoned.match_utterance("I hear you, that outage cost you a whole day.") == analyzer.match_utterance(
+        "I hear you, that outage cost you a whole day."
+    )
+    assert len(zoned.nlp.vocab.strings) == strings
+
+
+def test_words_met_before_the_vocabulary_is_full_stay():
+    trs = _text_fixtures()
+    a = Analyzer(vocab_keep=None)
+    a.analyze(trs[0])
+    kept = len(a.nlp.vocab.strings)
+    assert kept > 0 and not a._zoned
+    a.vocab_keep = len(a.nlp.vocab)  # now full: later calls' new words do not stay
+    a.analyze(trs[1])
+    assert a._zoned and len(a.nlp.vocab.strings) == kept
+
+
+def test_concurrent_analyses_in_memory_zones_match_serial_ones(analyzer):
+    """The web server analyses in threads; zones are per vocabulary, so one analyzer runs
+    one analysis at a time and no thread reads words another thread's zone freed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    trs = _text_fixtures()[:6]
+    expected = [analyzer.analyze(tr).model_dump_json() for tr in trs]
+    zoned = Analyzer(vocab_keep=1)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        got = list(pool.map(lambda tr: zoned.analyze(tr).model_dump_json(), trs * 2))
+    assert got == expected * 2

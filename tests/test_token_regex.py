@@ -155,3 +155,19 @@ def test_quantifier_operators(op, bounds):
     assert quantifier(op) == bounds
     if bounds is not None:  # tokens before an anchor: a bounded repeat adds its most
         assert _reach([{"LOWER": "a", "OP": op}, {"LOWER": "b"}], 1) == bounds[1]
+
+
+def test_pieces_made_in_a_transient_block_are_forgotten():
+    import spacy
+
+    from coach.rules.token_regex import StreamBuilder
+
+    nlp = spacy.blank("en")
+    builder = StreamBuilder(nlp.vocab)
+    builder.build(nlp("kept words"))
+    kept = dict(builder.pieces)
+    with builder.transient():
+        stream = builder.build(nlp("kept words and fresh ones fresh"))
+        assert len(builder.pieces) == len(kept) + 3  # and, fresh, ones: each made once
+    assert builder.pieces == kept
+    assert stream.text == builder.build(nlp("kept words and fresh ones fresh")).text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -180,6 +181,19 @@ class StreamBuilder:
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self.pieces: dict[tuple[int, int], str] = {}
+        self._transient: list[tuple[int, int]] | None = None  # pieces to forget, in a memory zone
+
+    @contextmanager
+    def transient(self) -> Iterator[None]:
+        """Pieces made inside this block are forgotten at its end (a spaCy memory zone:
+        its words are freed, and the cache must not grow with them)."""
+        self._transient = added = []
+        try:
+            yield
+        finally:
+            self._transient = None
+            for key in added:
+                self.pieces.pop(key, None)
 
     def _piece(self, key: tuple[int, int]) -> str:
         orth, norm = key
@@ -188,6 +202,8 @@ class StreamBuilder:
         text = _clean(lex.orth_)
         piece = f"{START}{flags}{text}{ORTH_END}{_clean(lex.lower_)}{LOWER_END}{_clean(self.vocab.strings[norm])}{END}"
         self.pieces[key] = piece
+        if self._transient is not None:
+            self._transient.append(key)
         return piece
 
     def build(self, doc: Doc) -> TokenStream:
