@@ -102,6 +102,13 @@ def test_all_empty_is_an_error():
     ('{"Transcript": [{"Content": "hi", "BeginOffsetMillis": "x", "EndOffsetMillis": 5, '
      '"ParticipantRole": "AGENT"}]}', "Transcript[0].BeginOffsetMillis"),
     ("[1, 2", "JSON ends early"),
+    # an integer too large for a float, and one longer than Python converts to int
+    ('{"turns": [{"speaker": "A", "start": 1' + "0" * 400 + ', "end": 2, "text": "x"}]}',
+     "turns[0].start): time out of range"),
+    ('{"Transcript": [{"Content": "hi", "BeginOffsetMillis": 1' + "0" * 400 + ', '
+     '"EndOffsetMillis": 5, "ParticipantRole": "AGENT"}]}', "time out of range"),
+    ('{"turns": [{"speaker": "A", "start": 1' + "0" * 5000 + ', "end": 2, "text": "x"}]}',
+     "invalid JSON: Exceeds the limit"),
 ])
 def test_json_field_errors(body, needle):
     with pytest.raises(InputError) as err:

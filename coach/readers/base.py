@@ -82,6 +82,8 @@ def parse_json(text: str, path: str | None) -> Any:
                          line=exc.lineno) from None
     except RecursionError:
         raise InputError(path, "invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(path, f"invalid JSON: {str(exc).split('; ')[0]}") from None
 
 
 def counted(what: str, lines: list[int] | None = None, n: int | None = None) -> str:
@@ -100,7 +102,10 @@ def seconds(value: Any, src: Source, fieldname: str, *, scale: float = 1.0) -> f
     if isinstance(value, bool):
         raise src.error(f"expected a time in seconds, got {value!r}", field=fieldname)
     if isinstance(value, int | float):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an integer too large for a float
+            raise src.error(f"time out of range: {str(value)[:20]}…", field=fieldname) from None
     elif isinstance(value, str):
         try:
             x = float(value.strip())
@@ -156,8 +161,8 @@ def fast_seconds(value: Any, src: Source, fieldname: str, *, scale: float = 1.0)
     if tp is float or tp is int or tp is str:
         try:
             x = float(value)
-        except ValueError:
-            x = -1.0
+        except (ValueError, OverflowError):
+            x = -1.0  # the slow path says what is wrong
         if 0.0 <= x < math.inf:
             return x * scale
     return seconds(value, src, fieldname, scale=scale)
