@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from coach.models import FORMATS
 from coach.readers import read_transcript, writers
 from coach.readers.writers import WTurn
 
@@ -57,9 +58,7 @@ def main() -> None:
     words = sum(len(t.text.split()) for t in turns)
     print(f"synthetic call: {args.minutes:g} min, {len(turns)} turns, {words} words")
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt in ("teams-vtt", "zoom-vtt", "srt", "text", "otter-text", "coach-json",
-                    "aws-transcribe", "aws-call-analytics", "whisperx", "deepgram",
-                    "assemblyai", "rttm"):
+        for fmt in FORMATS:
             content = rttm(turns) if fmt == "rttm" else writers.write(fmt, turns)
             path = Path(tmp) / f"call-{fmt}{EXT.get(fmt, '.json')}"
             path.write_text(content, encoding="utf-8")

@@ -21,6 +21,9 @@ FORMATS: tuple[str, ...] = (
     "whisperx",
     "deepgram",
     "assemblyai",
+    "rev-ai",
+    "speechmatics",
+    "google-ccai",
     "rttm",
 )
 

@@ -5,8 +5,9 @@ Decided, in order of authority:
 1. ``--csm NAME`` (repeatable): matches a speaker label case-insensitively, exactly
    or as its leading whole words ("Priya" names "Priya Nair");
 2. a roster (``coach.roster``): the team's CSMs and internal colleagues by name;
-3. the format: ``AGENT`` / ``CUSTOMER`` in Amazon Transcribe Call Analytics, or the
-   roles already recorded in a ``coach transcript --format json`` file;
+3. the format: ``AGENT`` / ``CUSTOMER`` in Amazon Transcribe Call Analytics, the
+   ``role`` of Google Contact Center AI entries (see ``_ccai_roles``), or the roles
+   already recorded in a ``coach transcript --format json`` file;
 4. detection from what people say: self-introduction with a company ("it's Brittany
    from Appoint Lee"), saying they are the CSM, hosting the call ("thanks for making
    the time"), company-side language ("on our side", "our engineers", "your
@@ -248,6 +249,8 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
             else:
                 roles[spk], sources[spk] = role, f"roster: {person}"
 
+    if transcript.format == "google-ccai":
+        _ccai_roles(speakers, roles, sources)
     if "csm" not in roles.values():
         _from_format(transcript, speakers, roles, sources)
 
@@ -255,6 +258,8 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
         _detect(transcript, speakers, roles, sources)
 
     decided = "csm" in roles.values()
+    if transcript.format == "google-ccai":
+        _ccai_roles(speakers, roles, sources)  # agents left once the CSM is known
     if decided and transcript.has_text:
         # colleagues the CSM side introduces ("I've got Anika, our staff engineer") are
         # internal however the CSM was decided; _detect did this for detection already
@@ -319,6 +324,40 @@ def _from_format(transcript: Transcript, speakers: list[str], roles: dict[str, s
             if spk not in roles:
                 roles[spk] = role
                 sources[spk] = transcript.role_sources.get(spk, "recorded in the file")
+
+
+# Contact Center AI entry roles (its docs' data format and the API's enum).
+_CCAI_KINDS = {"AGENT": "agent", "HUMAN_AGENT": "agent", "AUTOMATED_AGENT": "automated",
+               "END_USER": "customer", "CUSTOMER": "customer"}
+
+
+def _ccai_roles(speakers: list[str], roles: dict[str, str], sources: dict[str, str]) -> None:
+    """Roles from Contact Center AI's entry roles (the speaker label starts with it).
+
+    The human agent is the CSM, as ``AGENT`` is in Call Analytics, when there is exactly
+    one; with several (a transfer), ``--csm`` or detection picks one and the others are
+    internal colleagues. The end user is the customer. An automated (virtual) agent
+    speaks for the company but is nobody to coach: internal, so its scripted lines
+    count neither as the CSM's talk nor as the customer's words and sentiment.
+    ``ANY_AGENT``, ``ROLE_UNSPECIFIED`` and unknown roles are left to detection.
+    """
+    kinds = {spk: _CCAI_KINDS.get(spk.split()[0].upper()) for spk in speakers if spk.split()}
+    humans = [spk for spk, kind in kinds.items() if kind == "agent" and spk not in roles]
+    csm_known = "csm" in roles.values()
+    for spk, kind in kinds.items():
+        if spk in roles or kind is None:
+            continue
+        written = spk.split()[0]
+        if kind == "customer":
+            roles[spk], sources[spk] = "customer", f"format: {written} in Contact Center AI"
+        elif kind == "automated":
+            roles[spk], sources[spk] = "internal", (f"format: {written} in Contact Center AI "
+                                                    "(a virtual agent, not the CSM)")
+        elif csm_known:
+            roles[spk], sources[spk] = "internal", (f"format: another {written} in Contact "
+                                                    "Center AI (a colleague of the CSM)")
+        elif len(humans) == 1:
+            roles[spk], sources[spk] = "csm", f"format: {written} in Contact Center AI"
 
 
 def speaker_scores(transcript: Transcript) -> dict[str, tuple[float, list[str]]]:

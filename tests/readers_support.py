@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 TEXT_FORMATS = ("teams-vtt", "zoom-vtt", "srt", "text", "otter-text", "coach-json",
-                "aws-transcribe", "aws-call-analytics", "whisperx", "deepgram", "assemblyai")
+                "aws-transcribe", "aws-call-analytics", "whisperx", "deepgram", "assemblyai",
+                "rev-ai", "speechmatics", "google-ccai")
 
 
 def fixture_files(fmt: str | None = None) -> list[Path]:

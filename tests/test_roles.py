@@ -25,6 +25,9 @@ CSM = {
     "training_dispatch": {"coach-json": "Grace Liu", "whisperx": "SPEAKER_00", "deepgram": "0"},
     "checkin_monthly": {"text": "Noah Friedman", "aws-call-analytics": "AGENT",
                         "assemblyai": "A"},
+    "escalation_data_sync": {"rev-ai": "0"},
+    "renewal_pricing": {"speechmatics": "S1"},
+    "checkin_adoption": {"google-ccai": "AGENT"},
 }
 ALL = [p for f in TEXT_FORMATS for p in fixture_files(f)]
 

@@ -65,7 +65,8 @@ def analyze(
     """Analyse one transcript and print the coaching report.
 
     The format is detected from the content (Teams/Zoom VTT, SRT, text, Otter, coach
-    JSON, AWS Transcribe, Call Analytics, WhisperX, Deepgram, AssemblyAI, RTTM).
+    JSON, AWS Transcribe, Call Analytics, WhisperX, Deepgram, AssemblyAI, Rev.ai,
+    Speechmatics, Google Contact Center AI, RTTM).
     Exit code 0 on success, 2 for bad input.
     """
     from coach.analysis import Analyzer, prepare

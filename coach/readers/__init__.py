@@ -70,6 +70,16 @@ READERS: dict[str, ReaderSpec] = {spec.name: spec for spec in (
                "Deepgram (utterances)", "0, 1… (as strings)", "seconds"),
     ReaderSpec("assemblyai", "coach.readers.jsonformats:read_assemblyai", (".json",),
                "AssemblyAI (utterances)", "A, B…", "milliseconds"),
+    ReaderSpec("rev-ai", "coach.readers.more_json:read_rev_ai", (".json",),
+               "Rev.ai (monologues)", "0, 1… (as strings), or Rev's speaker_info.display_name",
+               "words (seconds)"),
+    ReaderSpec("speechmatics", "coach.readers.more_json:read_speechmatics", (".json",),
+               "Speechmatics (json-v2)", "S1, S2… (UU: unidentified), or the channel",
+               "word items"),
+    ReaderSpec("google-ccai", "coach.readers.more_json:read_google_ccai", (".json",),
+               "Google Contact Center AI Insights (conversation entries)",
+               "AGENT / END_USER (the role; ROLE user_id when a role has several people)",
+               "start only (microseconds)"),
     ReaderSpec("rttm", "coach.readers.rttm:parse_rttm", (".rttm",),
                "diarization (NIST RTTM)", "speaker ids", "start + duration, no text"),
 )}
@@ -176,7 +186,7 @@ def _run(fmt: str, src: Source) -> Transcript:
 
 
 _JSON_FORMATS = {"coach-json", "aws-transcribe", "aws-call-analytics", "whisperx",
-                 "deepgram", "assemblyai"}
+                 "deepgram", "assemblyai", "rev-ai", "speechmatics", "google-ccai"}
 _JSON_LIST_START = re.compile(r"\[\s*(?:[{\[\"\]]|$)")
 
 
@@ -226,4 +236,4 @@ def _detect(src: Source) -> str:
     raise src.error("cannot tell the transcript format from the content: expected WebVTT "
                     "(Teams/Zoom), SRT, '[hh:mm:ss] Name: text' lines, Otter 'Name  0:05' "
                     "blocks, RTTM, or a JSON export (coach, AWS Transcribe, WhisperX, Deepgram, "
-                    "AssemblyAI)")
+                    "AssemblyAI, Rev.ai, Speechmatics, Google Contact Center AI)")

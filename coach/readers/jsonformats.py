@@ -574,26 +574,25 @@ def sniff_json(data: Any) -> str | None:
     if isinstance(segs, list) and (not segs or any(
             isinstance(s, dict) and ("start" in s or "words" in s) for s in segs[:20])):
         return "whisperx"
+    # Checked after every format above, so none of them is detected differently.
+    if isinstance(data.get("monologues"), list):
+        return "rev-ai"
+    entries = data.get("entries")
+    if isinstance(entries, list) and ("conversation_info" in data or any(
+            isinstance(e, dict) and ("start_timestamp_usec" in e or ("role" in e and "user_id" in e))
+            for e in entries[:20])):
+        return "google-ccai"
+    if isinstance(results, list) and (
+            str(data.get("format", "")).startswith("2.") or data.get("message") == "AddTranscript"
+            or any(isinstance(r, dict) and "alternatives" in r
+                   and r.get("type") in ("word", "punctuation") for r in results[:20])):
+        return "speechmatics"
     return None
 
 
 def describe_unknown_json(data: Any) -> tuple[str, bool]:
     """Why a JSON document is not a transcript coach reads, and whether the tool is known."""
     if isinstance(data, dict):
-        if isinstance(data.get("monologues"), list):
-            return ("this looks like a Rev.ai transcript (monologues), which coach does not "
-                    "read; export it from Rev as .srt or .vtt with speaker names"), True
-        if isinstance(data.get("entries"), list) and any(
-                isinstance(e, dict) and "start_timestamp_usec" in e for e in data["entries"][:5]):
-            return ("this looks like a Google Contact Center AI conversation (entries), which "
-                    "coach does not read; convert it to coach-json (turns with speaker, start, "
-                    "end, text)"), True
-        if isinstance(data.get("results"), list) and (
-                str(data.get("format", "")).startswith("2.") or data.get("message") ==
-                "AddTranscript"):
-            return ("this looks like a Speechmatics json-v2 transcript, which coach does not "
-                    "read; export it as .srt with speaker names or convert it to coach-json"), True
         keys = ", ".join(list(data)[:8]) or "none"
         return f"JSON of an unknown shape (top-level keys: {keys})", False
     return f"JSON of an unknown shape (top level is {_kind(data)}, expected an object)", False
-

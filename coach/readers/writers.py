@@ -6,7 +6,8 @@ all three exercise the same shapes the readers meet in real files: Teams GUID cu
 and multi-line voice spans, Zoom's CRLF and numbered cues, SRT's wrapped subtitle
 lines, Amazon Transcribe word items with separate punctuation and string times,
 Call Analytics millisecond offsets, WhisperX word lists, Deepgram integer speakers,
-AssemblyAI milliseconds.
+AssemblyAI milliseconds, Rev.ai monologues of text and punct elements, Speechmatics
+json-v2 word and punctuation items, Contact Center AI entries in epoch microseconds.
 
 Word times are spread evenly across each turn (as in the eval set's renderer). JSON
 is compact, as the services deliver it, unless ``indent`` is given.
@@ -340,16 +341,125 @@ def assemblyai(turns: Sequence[WTurn], *, indent: int | None = None, labels: dic
         "speakers_expected": None}, indent=indent)
 
 
+
+def _timed_tokens(t: WTurn) -> list[tuple[str, str, float, float]]:
+    toks = _tokens(t.text)
+    return [(w, p, a, b) for (w, p), (a, b) in zip(toks, _word_times(t, len(toks)),
+                                                  strict=True)]
+
+
+def rev_ai(turns: Sequence[WTurn], *, indent: int | None = None, split: int | None = None,
+           inaudible: int | None = None) -> str:
+    """Rev.ai transcript JSON: a monologue a turn, speakers numbered in order of
+    appearance, words as ``text`` elements (``ts``/``end_ts`` to the hundredth) and
+    punctuation and the spaces between words as ``punct`` elements. Turn ``split`` is
+    cut into two monologues at a sentence end, as Rev does with long stretches; turn
+    ``inaudible`` gets an ``unknown`` element (Rev's mark for speech it could not make out)."""
+    numbers: dict[str, int] = {}
+    monologues = []
+    for i, t in enumerate(turns):
+        spk = numbers.setdefault(t.speaker, len(numbers))
+        elements: list[dict] = []
+        toks = _timed_tokens(t)
+        for k, (word, punct, a, b) in enumerate(toks):
+            if k:
+                elements.append({"type": "punct", "value": " "})
+            if i == inaudible and k == len(toks) // 2:
+                elements += [{"type": "unknown", "value": "<unknown>", "ts": round(a, 2),
+                              "end_ts": round(a, 2)}, {"type": "punct", "value": " "}]
+            elements.append({"type": "text", "value": word, "ts": round(a, 2),
+                             "end_ts": round(b, 2), "confidence": 0.97 if k % 7 else 0.84})
+            if punct:
+                elements.append({"type": "punct", "value": punct})
+        cut = None
+        if i == split:
+            ends = [k for k, e in enumerate(elements) if e["value"] == "."]
+            cut = next(k for k in ends if k >= len(elements) // 2)
+        if cut is None:
+            monologues.append({"speaker": spk, "elements": elements})
+        else:
+            monologues += [{"speaker": spk, "elements": elements[:cut + 1]},
+                           {"speaker": spk, "elements": elements[cut + 2:]}]
+    return json.dumps({"monologues": monologues}, indent=indent)
+
+
+def speechmatics(turns: Sequence[WTurn], *, indent: int | None = None) -> str:
+    """Speechmatics json-v2: ``word`` and ``punctuation`` results in time order, speakers
+    ``S1``, ``S2``… on each item's first alternative, punctuation attached to the word
+    before it (its times that word's end; sentence ends marked ``is_eos``)."""
+    labels: dict[str, str] = {}
+    timed: list[tuple[float, int, dict]] = []
+    for t in turns:
+        spk = labels.setdefault(t.speaker, f"S{len(labels) + 1}")
+        for word, punct, a, b in _timed_tokens(t):
+            timed.append((a, len(timed), {
+                "alternatives": [{"confidence": 0.98, "content": word, "language": "en",
+                                  "speaker": spk}],
+                "end_time": round(b, 3), "start_time": round(a, 3), "type": "word"}))
+            if punct:
+                timed.append((b, len(timed), {
+                    "alternatives": [{"confidence": 1.0, "content": punct, "language": "en",
+                                      "speaker": spk}],
+                    "attaches_to": "previous", "end_time": round(b, 3),
+                    "is_eos": punct in ".?!", "start_time": round(b, 3),
+                    "type": "punctuation"}))
+    duration = round(max((t.end for t in turns), default=0.0), 3)
+    return json.dumps({
+        "format": "2.9",
+        "job": {"created_at": "2024-05-14T15:02:11.000Z", "data_name": "call.wav",
+                "duration": int(duration) + 1, "id": "j0b1d2e3f4"},
+        "metadata": {"created_at": "2024-05-14T15:04:40.000Z", "type": "transcription",
+                     "transcription_config": {"language": "en", "diarization": "speaker",
+                                              "operating_point": "enhanced"}},
+        "results": [item for _, _, item in sorted(timed, key=lambda x: (x[0], x[1]))],
+    }, indent=indent)
+
+
+def google_ccai(turns: Sequence[WTurn], *, roles: dict[str, str], users: dict[str, int],
+                call_start_usec: int, indent: int | None = None, split: int | None = None,
+                empty_after: int | None = None, category: str = "") -> str:
+    """Contact Center AI Insights conversation: one entry a turn with its role, user id
+    and start as microseconds since the Unix epoch (the call starting at
+    ``call_start_usec``), in chronological order. Turn ``split`` is sent as two entries
+    (as chat messages are); an entry without text follows turn ``empty_after``."""
+    rows: list[tuple[float, str, str]] = []
+    for i, t in enumerate(turns):
+        if i == split:
+            words = t.text.split()
+            half = next(k for k in range(len(words) // 2, len(words)) if words[k].endswith("."))
+            second = t.start + (t.end - t.start) * (half + 1) / len(words)
+            rows += [(t.start, t.speaker, " ".join(words[:half + 1])),
+                     (second, t.speaker, " ".join(words[half + 1:]))]
+        else:
+            rows.append((t.start, t.speaker, t.text))
+        if i == empty_after:
+            rows.append((t.start + 0.5, t.speaker, ""))
+    rows.sort(key=lambda r: r[0])
+    entries = [{"start_timestamp_usec": call_start_usec + round(at * 1_000_000), "text": text,
+                "role": roles[spk], "user_id": users[spk]} for at, spk, text in rows]
+    doc: dict = {"entries": entries}
+    if category:
+        doc = {"conversation_info": {"categories": [{"display_name": category}]}, **doc}
+    return json.dumps(doc, indent=indent, ensure_ascii=False)
+
+
 def write(fmt: str, turns: Sequence[WTurn], **options) -> str:
     """Turns as a file of format ``fmt`` (options as the writer functions take)."""
     writers = {
         "teams-vtt": teams_vtt, "zoom-vtt": zoom_vtt, "srt": srt, "text": text,
         "otter-text": otter_text, "coach-json": coach_json, "aws-transcribe": aws_transcribe,
         "whisperx": whisperx, "deepgram": deepgram, "assemblyai": assemblyai,
+        "rev-ai": rev_ai, "speechmatics": speechmatics,
     }
     if fmt == "aws-call-analytics":
         roles = options.pop("roles", None) or {
             s: ("AGENT" if i == 0 else "CUSTOMER")
             for i, s in enumerate(dict.fromkeys(t.speaker for t in turns))}
         return aws_call_analytics(turns, roles=roles, **options)
+    if fmt == "google-ccai":
+        people = list(dict.fromkeys(t.speaker for t in turns))
+        roles = options.pop("roles", None) or {s: ("AGENT" if i == 0 else "END_USER") for i, s in enumerate(people)}
+        users = options.pop("users", None) or {s: i + 1 for i, s in enumerate(people)}
+        return google_ccai(turns, roles=roles, users=users, call_start_usec=options.pop("call_start_usec", 0),
+                           **options)
     return writers[fmt](turns, **options)

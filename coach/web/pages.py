@@ -131,7 +131,8 @@ went well, what to try next time, with the moments to look at.</p>
  </label>
  <p id="client-msg" role="alert"></p>
  <p class="muted" style="font-size:13px;margin:0">Teams or Zoom VTT, SRT, text notes, Otter,
- coach JSON, Amazon Transcribe, WhisperX, Deepgram, AssemblyAI exports. Up to {e(max_label)}.</p>
+ coach JSON, Amazon Transcribe, WhisperX, Deepgram, AssemblyAI, Rev.ai, Speechmatics,
+ Google Contact Center AI exports. Up to {e(max_label)}.</p>
  <label class="field" for="csm">I am the CSM (optional)</label>
  <input type="text" id="csm" name="csm" autocomplete="name"
   placeholder="your name as the transcript writes it">
