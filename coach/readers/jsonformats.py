@@ -22,10 +22,6 @@ from coach.readers.base import (
     words_to_segments,
 )
 
-JSON_FORMATS = ("coach-json", "aws-transcribe", "aws-call-analytics", "whisperx",
-                "deepgram", "assemblyai")
-
-
 # --------------------------------------------------------------------------- helpers
 
 def _obj(value: Any, src: Source, where: str) -> dict:
