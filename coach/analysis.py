@@ -93,8 +93,8 @@ class Analyzer:
         with self._vocabulary():
             u = detect_moves([turn], [self.nlp(text)], self.engine, self.backchannels)[0]
             moves = [m for m in utterance_moves(u) if m in MOVE_REPORT or m == "backchannel"]
-        if u.has("probe") is False and "understand" in moves:
-            moves.remove("understand")
+            if u.has("probe") is False and "understand" in moves:
+                moves.remove("understand")
         return moves
 
     # -- internals ---------------------------------------------------------------------
@@ -109,6 +109,7 @@ class Analyzer:
                 return
             with self.nlp.memory_zone(), self.engine.streams.transient():
                 yield
+
     def _source(self, tr: Transcript) -> Source:
         return Source(
             path=tr.source_path,

@@ -341,7 +341,6 @@ def assemblyai(turns: Sequence[WTurn], *, indent: int | None = None, labels: dic
         "speakers_expected": None}, indent=indent)
 
 
-
 def _timed_tokens(t: WTurn) -> list[tuple[str, str, float, float]]:
     toks = _tokens(t.text)
     return [(w, p, a, b) for (w, p), (a, b) in zip(toks, _word_times(t, len(toks)),
