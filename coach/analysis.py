@@ -97,6 +97,16 @@ class Analyzer:
                 moves.remove("understand")
         return moves
 
+    def calltype_features(self, tr: Transcript) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+        """What the call-type model weighs for one call (``coach rules fit`` builds its table so)."""
+        from coach.calltype_features import call_features
+
+        with self._vocabulary():
+            docs = list(self.nlp.pipe([t.text for t in tr.turns], batch_size=256))
+            utts = detect_moves(tr.turns, docs, self.engine, self.backchannels)
+            metrics = compute_timing_metrics(tr, lexicon=self.backchannels)
+            return call_features(utts, metrics.sentiment_quarters)
+
     # -- internals ---------------------------------------------------------------------
     @contextmanager
     def _vocabulary(self) -> Iterator[None]:
@@ -137,7 +147,7 @@ class Analyzer:
     def _analyze(self, tr: Transcript, docs: list, call_type: str | None) -> Report:
         utts: list[Utterance] = detect_moves(tr.turns, docs, self.engine, self.backchannels)
         metrics = compute_timing_metrics(tr, lexicon=self.backchannels)
-        ct = classify(utts, self.rules, override=call_type)
+        ct = classify(utts, self.rules, override=call_type, quarters=metrics.sentiment_quarters)
         esc = ct.label == "escalation"
         metrics.jargon = find_jargon(utts, self.jargon)
         metrics.empathy = empathy_level(utts, esc)

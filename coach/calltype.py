@@ -1,83 +1,58 @@
 """Decide what kind of call this is, with confidence and quoted evidence.
 
-Escalation signals from the customer weigh together with diminishing returns per kind,
-so one strong word ("angry", "cancel") never makes an escalation on its own: it takes
-several kinds of signal (frustration, churn threat, business impact, demands, a request
-for someone senior, a repeated failure). Otherwise the agenda words of each routine call
-type are counted and the strongest wins.
+The decision is the fitted model of ``rules/calltype_model.yaml`` (see
+:mod:`coach.calltype_model`) over concept features (:mod:`coach.calltype_features`): a
+grievance against the vendor heard in the customer's words, in the opening and across
+the call, weighed with context (who holds the opening, mood, the CSM side's apologies
+and questions), then each routine type's agenda words. This module turns the answer
+into a ``CallType``: the quotes that decided, the cause of an escalation, and when a
+call that started routine turned into one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from coach.calltype_features import GRIEVANCE, call_features
+from coach.calltype_model import predict
+from coach.errors import RulesError
 from coach.moves import Utterance
-from coach.report import CallType, Evidence
+from coach.report import CallType, Evidence, SentimentQuarter
 from coach.rules.loader import RuleSet
 
-ESCALATION_SIGNALS: dict[str, float] = {
-    "frustration": 1.0,
-    "churn_threat": 1.6,
-    "business_impact": 0.9,
-    "demand": 0.7,
-    "exec_request": 1.2,
-    "repeat_failure": 0.8,
-    "problem": 0.4,  # something broken: weak alone, it tips a churn threat into an escalation
-}
-COMPANY_SIGNS: dict[str, float] = {"acknowledge": 0.25, "apology": 0.15}
-AGENDA = {
-    "agenda_qbr": "qbr",
-    "agenda_onboarding": "onboarding",
-    "agenda_renewal": "renewal",
-    "agenda_training": "training",
-    "agenda_discovery": "discovery",
-    "agenda_check_in": "check_in",
-}
-THRESHOLD = 3.0
-PROBE_WEIGHT = 0.25
-MIN_KINDS = 2
+TURN_SENTENCES = 3  # a grievance is established once the customer has voiced this many of them
+TURN_KINDS = 2  # ... of at least this many kinds
 
 
 @dataclass
-class EscalationScore:
-    score: float
-    kinds: set[str]
+class Grievances:
+    """The customer's grievance sentences: quotes for "why", and when they added up."""
+
     evidence: list[Evidence]
     crossed_at: float | None
 
 
-def escalation_score(utts: list[Utterance]) -> EscalationScore:
-    per_kind: dict[str, float] = defaultdict(float)
+def grievances(utts: list[Utterance], max_quotes: int = 8) -> Grievances:
     evidence: list[Evidence] = []
+    kinds: set[str] = set()
+    heard = 0
     crossed_at = None
-    company = 0.0
     for u in utts:
-        if u.role == "customer":
-            for kind, weight in ESCALATION_SIGNALS.items():
-                for sent in u.sentences(kind):
-                    cap = 2.0 * weight
-                    inc = weight if per_kind[kind] == 0 else 0.5 * weight
-                    if per_kind[kind] < cap:
-                        per_kind[kind] = min(cap, per_kind[kind] + inc)
-                        if len(evidence) < 8:
-                            evidence.append(
-                                Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=sent.text.strip(), signal=kind)
-                            )
-        elif u.company:
-            for kind, weight in COMPANY_SIGNS.items():
-                if u.has(kind):
-                    company = min(1.0, company + weight)
-        total = sum(per_kind.values()) + company
-        kinds = {k for k, v in per_kind.items() if v > 0}
-        if crossed_at is None and total >= THRESHOLD and _enough(kinds):
+        if u.role != "customer":
+            continue
+        for kind in GRIEVANCE:
+            for sent in u.sentences(kind):
+                heard += 1
+                kinds.add(kind)
+                if len(evidence) < max_quotes and not any(e.quote == sent.text.strip() for e in evidence):
+                    evidence.append(
+                        Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=sent.text.strip(), signal=kind)
+                    )
+        if crossed_at is None and heard >= TURN_SENTENCES and len(kinds) >= TURN_KINDS:
             crossed_at = u.turn.start
-    kinds = {k for k, v in per_kind.items() if v > 0}
-    return EscalationScore(sum(per_kind.values()) + company, kinds, evidence, crossed_at)
-
-
-def _enough(kinds: set[str]) -> bool:
-    return len(kinds) >= MIN_KINDS
+    return Grievances(evidence, crossed_at)
 
 
 CAUSE_TOPICS = {
@@ -102,19 +77,30 @@ def escalation_cause(utts: list[Utterance]) -> str:
     return max(counts, key=lambda k: counts[k]) if counts else "product_issue"
 
 
-def classify(utts: list[Utterance], rules: RuleSet, override: str | None = None) -> CallType:
-    esc = escalation_score(utts)
+def classify(
+    utts: list[Utterance],
+    rules: RuleSet,
+    override: str | None = None,
+    quarters: Sequence[SentimentQuarter] = (),
+) -> CallType:
+    """The call type by the fitted model of ``rules/calltype_model.yaml``, with its evidence.
+
+    The confidence is the model's probability of its answer (calibrated by
+    cross-validation, see ``coach rules explain call-type``); the evidence quotes the
+    customer's grievance sentences for an escalation, the agenda sentences otherwise.
+    """
+    model = rules.calltype_model
+    if model is None:
+        raise RulesError("rules: no calltype_model.yaml (the shipped rules carry one; `coach rules fit` writes it)")
+    esc = grievances(utts)
     profiles = rules.call_types.profiles
     if override:
         label, confidence, evidence = override, 1.0, []
-    elif esc.score >= THRESHOLD and _enough(esc.kinds):
-        label = "escalation"
-        confidence = round(min(0.97, 0.55 + 0.06 * esc.score), 2)
-        evidence = esc.evidence
     else:
-        label, confidence, evidence = _routine(utts)
-        if esc.score >= THRESHOLD * 0.6:
-            confidence = round(max(0.3, confidence - 0.15), 2)
+        feats, agenda = call_features(utts, quarters)
+        label, confidence, _, _ = predict(model, feats, agenda)
+        confidence = round(confidence, 2)
+        evidence = esc.evidence if label == "escalation" else _agenda_evidence(utts, label)
     prof = profiles.get(label) or profiles["check_in"]
     turned = None
     if label == "escalation" and esc.crossed_at is not None and utts:
@@ -133,24 +119,28 @@ def classify(utts: list[Utterance], rules: RuleSet, override: str | None = None)
     )
 
 
-def _routine(utts: list[Utterance]) -> tuple[str, float, list[Evidence]]:
-    counts: dict[str, float] = defaultdict(float)
-    ev: dict[str, list[Evidence]] = defaultdict(list)
-    for u in utts:
-        for signal, label in AGENDA.items():
-            for sent in u.sentences(signal):
-                counts[label] += 1.0 if u.company else 0.6
-                if len(ev[label]) < 4:
-                    ev[label].append(
-                        Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=sent.text.strip(), signal=signal)
-                    )
-    # discovery is a call of questions: each probing question by the CSM side weighs a little
-    probes = sum(len(u.sentences("probe")) for u in utts if u.company)
-    if probes:
-        counts["discovery"] += PROBE_WEIGHT * probes
-    if not counts:
-        return "check_in", 0.35, []
-    best = max(counts, key=lambda k: counts[k])
-    total = sum(counts.values())
-    conf = round(min(0.95, 0.35 + 0.6 * counts[best] / total), 2)
-    return best, conf, ev[best]
+def _agenda_evidence(utts: list[Utterance], label: str) -> list[Evidence]:
+    """The first sentences that carry this call type's agenda words (company side first)."""
+    signal = f"agenda_{label}"
+    found = [
+        (
+            not u.company,
+            u.turn.start,
+            Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=s.text.strip(), signal=signal),
+        )
+        for u in utts
+        for s in u.sentences(signal)
+    ]
+    if label == "discovery":
+        found += [
+            (
+                False,
+                u.turn.start,
+                Evidence(at=u.turn.start, speaker=u.turn.speaker, quote=s.text.strip(), signal="probe"),
+            )
+            for u in utts
+            if u.company
+            for s in u.sentences("probe")
+        ]
+    found.sort(key=lambda x: (x[0], x[1]))
+    return sorted((e for _, _, e in found[:4]), key=lambda e: e.at)

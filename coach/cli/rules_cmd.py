@@ -147,10 +147,13 @@ def match(rules_dirs: tuple[str, ...], jsonl: str, role: str) -> None:
 @click.argument("code")
 @handle_errors
 def explain(rules_dirs: tuple[str, ...], code: str) -> None:
-    """Show one rule (by code or name) or one flag: what it detects, why, examples."""
+    """Show one rule (by code or name), one flag, or `call-type` (the fitted call-type model)."""
     from coach.rules import load_rules
 
     rs = load_rules(rules_dirs)
+    if code in ("call-type", "calltype", "calltype_model"):
+        _explain_model(rs)
+        return
     rule = rs.by_code(code) or rs.by_code(code.upper())
     if rule is None:
         spec = rs.flags.get(code)
@@ -183,3 +186,102 @@ def explain(rules_dirs: tuple[str, ...], code: str) -> None:
         click.echo(f"  ✓ must match:     {e.text}")
     for e in rule.examples.no_match:
         click.echo(f"  ✗ must not match: {e.text}")
+
+
+def _explain_model(rs) -> None:
+    from coach.calltype_features import AGENDA_FEATURES, FEATURES
+
+    m = rs.calltype_model
+    if m is None:
+        fail("these rules have no calltype_model.yaml; run `coach rules fit`")
+    cv = m.cross_validation
+    click.echo(
+        f"call-type model ({m.trained_on.get('calls', '?')} labelled calls; {cv.get('method', 'no')} cross-validation)"
+    )
+    click.echo("  1. Escalation: P = 1 / (1 + exp(-(bias + sum of weight x feature))); escalation when P >= 0.5")
+    click.echo(f"     bias {m.escalation.bias:+.2f}  (L2 penalty {m.escalation.l2})")
+    for name, w in sorted(m.escalation.weights.items(), key=lambda kv: -abs(kv[1])):
+        click.echo(f"     {w:+6.2f}  {name:<20} {FEATURES.get(name, '')}")
+    click.echo("  2. Otherwise each routine type scores bias[type] + sum of weight x its feature; softmax over types")
+    click.echo(
+        "     bias: " + ", ".join(f"{t} {b:+.2f}" for t, b in m.routine.bias.items()) + f"  (L2 penalty {m.routine.l2})"
+    )
+    for name, w in sorted(m.routine.weights.items(), key=lambda kv: -abs(kv[1])):
+        click.echo(f"     {w:+6.2f}  {name:<20} {AGENDA_FEATURES.get(name, '')}")
+    if cv:
+        click.echo(
+            f"  Cross-validated: call type right {cv.get('call_type_accuracy')}, escalation F1 {cv.get('escalation_f1')}"
+        )
+        click.echo("  Reliability (confidence given vs how often it was right):")
+        for row in cv.get("reliability", []):
+            click.echo(
+                f"     {row['confidence']}: {row['calls']:>3} calls, mean confidence {row['mean_confidence']:.2f}, "
+                f"right {row['right']:.2f}"
+            )
+
+
+@rules.command("fit")
+@click.option(
+    "--calls",
+    "calls_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder of labelled calls (*.labels.json beside each transcript): re-extract the training table from them.",
+)
+@click.option(
+    "--check", is_flag=True, help="Only check that the shipped model is what the table fits; exit 1 if stale."
+)
+@handle_errors
+def fit_cmd(calls_dir: str | None, check: bool) -> None:
+    """Refit the call-type model (rules/calltype_model.yaml) from the training table.
+
+    With --calls DIR, the table (rules/training/calltype.jsonl: numbers and labels, no
+    words) is first rebuilt from DIR's labelled calls and the shipped fixtures, analysed
+    with the current rules. Leave-one-out cross-validation picks the penalties and gives
+    the figures and reliability table that `coach rules explain call-type` prints.
+    """
+    from pathlib import Path
+
+    import srsly
+
+    from coach.calltype_model import fit
+    from coach.calltype_training import (
+        TRAINING_FILE,
+        feature_rows,
+        fixture_calls,
+        labelled_calls,
+        read_rows,
+        write_rows,
+    )
+    from coach.rules.loader import default_rules_dir
+
+    root = default_rules_dir()
+    table = root / TRAINING_FILE
+    target = root / "calltype_model.yaml"
+    if calls_dir:
+        from coach.analysis import Analyzer
+
+        analyzer = Analyzer()
+        fixtures = root.resolve().parent / "fixtures"
+        calls = [*labelled_calls(Path(calls_dir)), *fixture_calls(fixtures)]
+        with click.progressbar(calls, label="Extracting features", file=sys.stderr) as bar:
+            rows = feature_rows(iter(bar), analyzer)
+        if not check:
+            write_rows(table, rows)
+    else:
+        rows = read_rows(table)
+    model = fit(rows, {"table": str(TRAINING_FILE), "escalations": sum(r["label"] == "escalation" for r in rows)})
+    text = (
+        "# " + model.about + "\n" + srsly.yaml_dumps(model.model_dump(mode="json", exclude={"about"}), sort_keys=False)
+    )
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            fail(f"{target} is stale: run `coach rules fit{' --calls ' + calls_dir if calls_dir else ''}`", code=1)
+        click.echo(f"{target}: up to date ({len(rows)} calls)")
+        return
+    target.write_text(text, encoding="utf-8")
+    cv = model.cross_validation
+    click.echo(
+        f"wrote {target} from {len(rows)} calls: cross-validated call type right {cv['call_type_accuracy']}, "
+        f"escalation F1 {cv['escalation_f1']}"
+    )

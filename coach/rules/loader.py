@@ -8,6 +8,7 @@ Layout of a rules folder (every part optional in an override folder)::
     call_types.yaml   talk bands, focus and per-flag severities per call type
     flags.yaml        each flag's severity, message, suggestion and thresholds
     scoring.yaml      how flags and missed steps weigh in the 0-100 score
+    calltype_model.yaml  the fitted call-type weights (``coach rules fit`` writes it)
 
 A later folder overrides an earlier one: a rule with the same ``code`` or ``name``
 replaces it, ``enabled: false`` switches one off, and the YAML mappings are merged key
@@ -26,6 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from coach.calltype_model import CallTypeModel
 from coach.errors import RulesError
 from coach.rules.schema import CallTypes, FlagSpec, Lexicon, Rule, Scoring
 
@@ -121,6 +123,7 @@ class RuleSet:
     scoring: Scoring
     sources: dict[str, str] = field(default_factory=dict)  # rule code -> file
     fingerprint: str = ""
+    calltype_model: CallTypeModel | None = None
 
     def by_code(self, code: str) -> Rule | None:
         for r in self.rules:
@@ -148,6 +151,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
     call_types: dict = {}
     flags: dict = {}
     scoring: dict = {}
+    model: dict = {}
     digest = hashlib.sha256()
     for d in dirs:
         if not d.is_dir():
@@ -164,6 +168,8 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
                 flags = _merge(flags, _mapping(path, data))
             elif path.name in ("scoring.yaml", "scoring.yml") and len(rel.parts) == 1:
                 scoring = _merge(scoring, _mapping(path, data))
+            elif path.name in ("calltype_model.yaml", "calltype_model.yml") and len(rel.parts) == 1:
+                model = _merge(model, _mapping(path, data))
             elif top == "lexicons":
                 try:
                     lex = Lexicon.model_validate(_mapping(path, data))
@@ -186,7 +192,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
             else:
                 raise RulesError(
                     f"{path}: unexpected rules file (expected moves/, signals/, lexicons/, "
-                    "call_types.yaml, flags.yaml or scoring.yaml)"
+                    "call_types.yaml, flags.yaml, scoring.yaml or calltype_model.yaml)"
                 )
     try:
         ct = CallTypes.model_validate(call_types)
@@ -202,6 +208,10 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         sc = Scoring.model_validate(scoring)
     except ValidationError as err:
         raise _explain(Path("scoring.yaml"), err) from None
+    try:
+        ct_model = CallTypeModel.model_validate(model) if model else None
+    except ValidationError as err:
+        raise _explain(Path("calltype_model.yaml"), err) from None
     active = [r for r in rules.values() if r.enabled]
     _check_lexicon_refs(active, lexicons, sources)
     return RuleSet(
@@ -212,6 +222,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         scoring=sc,
         sources=sources,
         fingerprint=digest.hexdigest()[:16],
+        calltype_model=ct_model,
     )
 
 

@@ -53,6 +53,7 @@ SIGNALS: tuple[str, ...] = (
     "time_vague",
     "greeting",
     "logistics",
+    "verification",
     "agenda_qbr",
     "agenda_onboarding",
     "agenda_renewal",
@@ -70,6 +71,12 @@ SIGNALS: tuple[str, ...] = (
     "concern_product",
     "concern_people",
     "concern_churn",
+    "waiting",
+    "unheard",
+    "money_at_stake",
+    "misled",
+    "worry",
+    "loss",
 )
 """Signals: facts about an utterance that analysis weighs (call type, concerns, time)."""
 

@@ -1,0 +1,149 @@
+"""What the call-type model looks at: concept hits in context, as a few numbers per call.
+
+Words alone do not carry from one kind of call to another (a probe fitted on the
+customer's words was useless on real phone calls), so the model sees concepts the rules
+hear (a grievance, a churn threat, a demand, an agenda word…) counted by *who* said them
+and *when*, plus the shape of the conversation: how much of the opening the customer
+holds, the customer's mood at the start, how many probing questions the CSM side asks.
+Counts are squashed (``log1p``) so a long call is not an escalation because it is long,
+and rates never divide by a short call's few minutes.
+
+Each feature's name is what ``rules/calltype_model.yaml`` weighs and what
+``coach rules explain`` prints; :data:`FEATURES` documents them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coach.moves import Utterance
+    from coach.report import SentimentQuarter
+
+# escalation concepts in the customer's words (rules/signals/*.yaml emit these)
+GRIEVANCE = (
+    "frustration",
+    "churn_threat",
+    "business_impact",
+    "demand",
+    "exec_request",
+    "repeat_failure",
+    "problem",
+    "waiting",
+    "unheard",
+    "money_at_stake",
+    "misled",
+    "worry",
+    "loss",
+)
+CALMING = ("satisfied", "no_escalation_needed")
+AGENDA_TYPES = ("qbr", "onboarding", "renewal", "training", "discovery", "check_in")
+OPENING = 0.30  # the opening is the first 30 % of the call (at least its first 3 minutes)
+OPENING_MIN = 180.0
+
+FEATURES: dict[str, str] = {
+    "grievance": "customer sentences voicing a grievance against the vendor, any kind (log1p)",
+    "grievance_opening": "the same, in the opening of the call (log1p)",
+    "grievance_kinds": "how many kinds of grievance the customer voiced (frustration, waiting, money, ...)",
+    "threat": "customer sentences threatening to leave or asking for someone senior (log1p)",
+    "calm": "customer sentences saying all is well or no escalation is needed (log1p)",
+    "company_apology": "company-side turns that apologize (log1p)",
+    "company_acknowledge": "company-side turns acknowledging feelings or impact (log1p)",
+    "company_probe": "probing questions by the company side (log1p)",
+    "opening_share": "the customer's share of speaking time in the opening (0-1)",
+    "mood_opening": "the customer's VADER mood in the first quarter (-1..1; 0 when silent)",
+}
+"""Escalation evidence: what ``rules/calltype_model.yaml``'s ``escalation`` part weighs."""
+
+SIGNS: dict[str, int] = {"calm": -1, "company_probe": -1, "mood_opening": -1}
+"""The direction a feature may push towards escalation (every other one: +1). A fit that
+gives a feature the other sign has learned a coincidence of the labelled calls, so the
+feature is left out of that fit (weight 0) rather than trusted."""
+
+AGENDA_FEATURES: dict[str, str] = {
+    "agenda_company": "company-side sentences with this call type's agenda words (log1p)",
+    "agenda_customer": "customer sentences with this call type's agenda words (log1p)",
+    "agenda_opening": "agenda words of this call type in the opening, anyone (log1p)",
+    "probes": "probing questions by the company side, for discovery only (log1p)",
+}
+"""Per call type evidence: what the ``routine`` part weighs, the same weights for every type."""
+
+
+def _count(utts: Sequence[Utterance], name: str, *, company: bool | None, until: float | None = None) -> int:
+    return sum(
+        len(u.sentences(name))
+        for u in utts
+        if u.role != "unknown" and (company is None or u.company == company) and (until is None or u.turn.start < until)
+    )
+
+
+def _opening_end(utts: Sequence[Utterance]) -> float:
+    duration = max((u.turn.end for u in utts), default=0.0)
+    return max(OPENING * duration, min(OPENING_MIN, duration))
+
+
+def _opening_share(utts: Sequence[Utterance], until: float) -> float:
+    """The customer's share of the speaking time that falls before ``until``."""
+    cust = total = 0.0
+    for u in utts:
+        t = u.turn
+        span = max(0.0, min(t.end, until) - t.start)
+        total += span
+        if u.role == "customer":
+            cust += span
+    return cust / total if total else 0.0
+
+
+def _grievances(u: Utterance, until: float | None) -> tuple[int, set[str]]:
+    """Customer sentences of ``u`` with any grievance signal, and the kinds heard."""
+    if u.role != "customer" or (until is not None and u.turn.start >= until):
+        return 0, set()
+    starts: set[int] = set()
+    kinds: set[str] = set()
+    for k in GRIEVANCE:
+        sents = u.sentences(k)
+        if sents:
+            kinds.add(k)
+            starts.update(s.start for s in sents)
+    return len(starts), kinds
+
+
+def call_features(
+    utts: Sequence[Utterance], quarters: Sequence[SentimentQuarter] = ()
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The escalation features and the per-call-type agenda features of one call."""
+    until = _opening_end(utts)
+    total = opening = 0
+    kinds: set[str] = set()
+    for u in utts:
+        n, ks = _grievances(u, None)
+        total += n
+        kinds |= ks
+        if u.turn.start < until:
+            opening += n
+    first = quarters[0].compound if quarters and quarters[0].compound is not None else 0.0
+    esc = {
+        "grievance": math.log1p(total),
+        "grievance_opening": math.log1p(opening),
+        "grievance_kinds": float(len(kinds)),
+        "threat": math.log1p(_count(utts, "churn_threat", company=False) + _count(utts, "exec_request", company=False)),
+        "calm": math.log1p(sum(_count(utts, k, company=False) for k in CALMING)),
+        "company_apology": math.log1p(sum(1 for u in utts if u.company and u.has("apology"))),
+        "company_acknowledge": math.log1p(sum(1 for u in utts if u.company and u.has("acknowledge"))),
+        "company_probe": math.log1p(_count(utts, "probe", company=True)),
+        "opening_share": _opening_share(utts, until),
+        "mood_opening": float(first),
+    }
+    probes = esc["company_probe"]
+    agenda = {
+        t: {
+            "agenda_company": math.log1p(_count(utts, f"agenda_{t}", company=True)),
+            "agenda_customer": math.log1p(_count(utts, f"agenda_{t}", company=False)),
+            "agenda_opening": math.log1p(_count(utts, f"agenda_{t}", company=None, until=until)),
+            "probes": probes if t == "discovery" else 0.0,
+        }
+        for t in AGENDA_TYPES
+    }
+    return esc, agenda
