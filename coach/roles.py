@@ -8,11 +8,17 @@ Decided, in order of authority:
 3. the format: ``AGENT`` / ``CUSTOMER`` in Amazon Transcribe Call Analytics, the
    ``role`` of Google Contact Center AI entries (see ``_ccai_roles``), or the roles
    already recorded in a ``coach transcript --format json`` file;
-4. detection from what people say: self-introduction with a company ("it's Brittany
-   from Appoint Lee"), saying they are the CSM, hosting the call ("thanks for making
-   the time"), company-side language ("on our side", "our engineers", "your
-   account", "I'll send you") against customer-side language ("your product", "we
-   signed", "I opened a ticket"). The CSM is picked only when one speaker is clearly
+4. detection from what people say, weighed across the whole call: phrase cues
+   (``CUES``: self-introduction with a company, "it's Brittany from Appoint Lee";
+   saying they are the CSM; "on our side", "your account", "I'll send you" against
+   "your product", "we signed", "I opened a ticket") and concepts (``CONCEPTS``,
+   matched on normalized words so ASR text without capitals or apostrophes counts):
+   who hosts (welcomes people, waits for them to join, sets the agenda, runs the
+   screen share or the training, records it, opens the floor and wraps up), who
+   speaks for the vendor ("we set it up for you", "you can export it", "a lot of
+   teams do this"), who asks about the customer's business, against who asks what
+   the product can do, follows the instructions on screen and speaks of their own
+   organisation and old tools. The CSM is picked only when one speaker is clearly
    ahead; the first speaker is never assumed to be the CSM.
 
 A speaker the CSM side introduces as a colleague ("I've got Anika Sharma, she's a
@@ -22,9 +28,10 @@ staff engineer on our team") is internal; everyone else is the customer.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from coach.errors import RoleError
 from coach.models import Transcript
@@ -203,6 +210,344 @@ CUES: tuple[Cue, ...] = (
          "quotes what the vendor promised", ("you guys", "your team")),
 )
 
+# What a speaker does across the whole call, said many ways: concepts matched on
+# normalized words (lowercase, no punctuation, contractions spelled out), so ASR text
+# without capitals or apostrophes ("ill send the recording") counts as written text
+# does. A phrase is words with "(a|b c|)" choices ("" leaves the slot out) and "*" for
+# any one word; "NAME" is one word that is not a common word. Positive concepts are
+# the CSM's (hosting, running the screen share, speaking for the vendor, asking about
+# the customer's business), negative ones the customer's (asking what the product can
+# do, following the instructions on screen, speaking of their own organisation).
+@dataclass(frozen=True)
+class Concept:
+    """Something one side of the call does, with the phrases that say it.
+
+    ``weight`` is per time it is said (positive: the CSM side), up to ``cap`` times a
+    speaker, so a concept weighs by how much of the call shows it, not by one phrase.
+    """
+
+    label: str
+    weight: float
+    phrases: tuple[str, ...]
+    cap: int = 3  # the same concept counts at most this often per speaker
+    opening: bool = False  # only in the first OPENING_SECONDS of the call
+
+    def expanded(self) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        for phrase in self.phrases:
+            out.extend(_expand(phrase))
+        return out
+
+
+OPENING_SECONDS = 120.0
+_BIZ = ("(customers|clients|teams|companies|merchants|businesses|organisations|"
+        "organizations|users|admins|accounts|people|folks|schools|practices)")
+_TOOL = "(system|tool|platform|software|processor|provider|vendor|solution|setup|app)"
+_PRODUCT = "(system|platform|dashboard|app|tool|product|software|portal)"
+
+CONCEPTS: tuple[Concept, ...] = (
+    # Hosting the meeting.
+    Concept("welcomes people and thanks them for joining", 1.5, (
+        "welcome (everyone|everybody|all|aboard|back|to the|to our|to today|to this)",
+        "(thanks|thank you) (everyone|everybody|all|you all|both|guys|) for (joining|coming|"
+        "being here|making it|jumping on|hopping on|dialing in|dialling in|calling in|"
+        "taking the time|making the time|making time|your time today)",
+        "good to have (you|everyone|everybody|you all) (here|on|with)",
+        "glad (you|everyone) (could|can) (make it|join)",
+    ), cap=2),
+    Concept("waits for people to join", 1, (
+        "give it (a|another|one more|a couple|two) (minute|minutes|moment|sec|second|more)",
+        "give (people|everyone|folks|others) (a|another|one more|a couple)",
+        "(people|folks|others|everyone|some) (are|is) (still|just) joining",
+        "wait (a|for a|one) (minute|moment|few|sec) for",
+        "wait for (the others|everyone|people|others|a few more|the rest)",
+        "(had|have|put|sent) (him|her|them) on the invite",
+        "who else (is|are|will be) (joining|coming)",
+        "(looks like|i think|seems like) (everyone|we are all|everybody) (is here|here)",
+    ), cap=2),
+    Concept("sets the agenda", 1.5, (
+        "agenda",
+        "the plan (is|for today|for the call|for this call|today)",
+        "today (is the|we will|we are going to|i want to|i would like to|i will|i am going to)",
+        "(today|first|so) well (go|cover|look|do|start|walk|run)",  # "we'll" without its apostrophe
+        "(i|we) (want|would like|wanted|are going|will|plan|thought) to (cover|go over|go "
+        "through|walk you through|run through|take you through|talk about|show you)",
+        "(walk|take|run) you (through|all through)",
+        "before we (start|begin|get started|dive in|jump in|kick off)",
+        "(let us|lets) (get started|start|begin|dive in|jump in|kick off|get into it|get going)",
+        "to kick (things|this|us|) off",
+        "(quick|a quick|round of) (intros|introductions)",
+        "(a|two|three|four|five|six|few|couple of) things (today|to cover|i want|on the list)",
+    )),
+    Concept("runs the screen share or the demo", 1, (
+        "(share|sharing|shared) my screen",
+        "(can|do|could) (you|you all|everyone|everybody|you both) see (my|the|it|that|this)",
+        "let me (show|share|pull up|bring up|open|go back|go into|switch|zoom|make the|"
+        "demo|click)",
+        "(i will|i am going to) (show|share|demo|go into|pull up|open|click)",
+        "(if|when|once) (i|you) click",
+        "click (on|the|that|this|it|here|there|submit|save)",
+        "in the (left|right|top|bottom|side) (menu|hand|corner|panel|bar|nav)",
+        "(top|bottom) (right|left)",
+        "scroll (down|up)",
+        "you (will|should|would) see",
+        "here you (can|see|have|will)",
+        "this is where (you|the|your)",
+    )),
+    Concept("keeps the floor open and wraps up", 1, (
+        "(any|other|more) questions",
+        "(please|feel free to|do not hesitate to|free to) (interrupt|stop me|jump in|shout)",
+        "stop me (if|at any|anytime|any time)",
+        "does (that|this|it) (all |)make sense",
+        "(let me|to|quick|a quick|i will|can i) recap",
+        "to (sum up|summarise|summarize|wrap up|wrap things up)",
+        "(let me|i will) (summarise|summarize|sum up)",
+        "i will let you go",
+        "before we (wrap|finish|hang up|end|close|jump off|drop)",
+        "anything else (from you|from your side|on your side|you want|before we|you would)",
+        "i will send (the|an|a|you the|you an|you a|both of you the|everyone the) "
+        "(calendar |)invite",
+    )),
+    Concept("records the call and shares the materials", 1, (
+        "(it is|this is|the call is|the session is|we are|i am) (being |)(recorded|recording)",
+        "i (will |)send (you |everyone |all of you |everybody |over |out |)(the |a |)(recording|"
+        "slides|deck|link|guide|docs|documentation|quick reference|checklist|templates|"
+        "materials|one pager|one page)",
+        "(the recording|the slides) (will be|is|are) (in|on|shared|sent|available)",
+    ), cap=2),
+    # Speaking for the vendor.
+    Concept("explains what the customer can do in the product", 1, (
+        "you can (also |just |still |)(add|export|schedule|set|change|click|pick|choose|"
+        "filter|turn|switch|configure|create|edit|find|download|upload|invite|assign|track|"
+        "automate|connect|customise|customize|enable|disable|run|drag|toggle|search)",
+        "(yes|yeah|yep) you can",
+        "you (will|would|might|may) (want|need) to",
+        "i would (recommend|suggest)",
+        "(i|we) (recommend|suggest|advise)",
+        "my (suggestion|recommendation|advice|tip) (is|would)",
+        "(one|a quick|a little|my) tip",
+        "best practice",
+        "rule of thumb",
+        f"the {_PRODUCT} (lets|will let|allows|will allow) you",
+        "(it|that|this) (lets|allows) you",
+    )),
+    Concept("speaks for the vendor ('we' set it up for 'you')", 1, (
+        "we (configured|set up|built|enabled|turned on|created|provisioned|added|fixed|"
+        "changed|moved|made) (it |that |this |them |)for you",
+        "(does|do|did|will do) (the|all the) * for you",
+        "(does|do) (it|that|this) for you",
+        "we (send|notify|email|bill|charge|invoice|credit|refund|alert) you",
+        "we (do not|never|will not|can not) (store|share|sell|charge|bill|keep|see)",
+        "we (check|store|host|back up|encrypt|monitor) (your|the|all|every|it|that)",
+        "(we|i) (have |just |)(shipped|released|pushed|deployed|launched) (a|the|our) (fix|"
+        "patch|hotfix|update|new version|new release|release|feature)",
+        "(on|in) our (roadmap|docs|documentation|help centre|help center|status page|"
+        "knowledge base|api)",
+        "our (engineers|engineering team|product team|roadmap|docs|documentation|developer "
+        "docs|release notes|training environment|demo environment|test environment|help "
+        "centre|help center|knowledge base|academy|onboarding team|implementation team|"
+        "solutions team|success team|cs team|product managers|support engineers)",
+    )),
+    Concept("answers as the one who knows the product and its customers", 1, (
+        "(good|great|really good|fair|excellent|very good|brilliant|lovely) question",
+        "(that is|it is) (a |)(really |very |super |)common",
+        f"(a lot of|lots of|most|many|some|other|plenty of) {_BIZ} (get|do|find|ask|use|set|"
+        "send|like|prefer|run|start|struggle|make|end up|choose|go|turn)",
+        f"what (some|a lot of|most|many|other|our other) (of our |of the |){_BIZ} do",
+        "(i|we) have seen (that|this|it) (a lot|before|at|with|many|plenty|loads|so)",
+        "(i|we) see (that|this|it) (a lot|all the time|often|quite a bit|every)",
+        "in my experience",
+        "(catches|confuses|trips up|catches out) (people|everyone|everybody|a lot of|most|"
+        "our)",
+        "(at|with) every (customer|client|company|team) (i|we)",
+    )),
+    # Asking about the customer's business (the buyer answers).
+    Concept("asks about the customer's business", 1, (
+        "tell me (a bit|a little|a little bit|more|about)",
+        "walk me through (how|your|what|the)",
+        "how (many|much|often) (are|do|does|is) (you|your|the team)",
+        "how (many|much|often) * (are|do|does) (you|your)",
+        "who (deals|handles|owns|looks after|manages|is responsible|takes care|does that)",
+        "(how|what) (do|does) (you|your team) (currently|today|handle|manage|deal|track|use|do)",
+        "(what|how) does your",
+        "what are you (using|doing|running) (today|now|currently|at the moment|for)",
+        "what is yours",
+        "what is your (current|biggest|main|top|goal|priority|process|setup|set up)",
+        "what (are|would be|were) your (goals|priorities|plans|main|top|biggest)",
+        "what (would|does|will) success look like",
+        "how (is|are) (things|it|the team|your team|everything) (going|looking)",
+        "how (is|are) (the|your) * (going|looking|coming along|working out)",
+        f"your (old|previous|current|existing|legacy|last) {_TOOL}",
+    )),
+    Concept("introduces themselves by company", 1.5, (
+        "(it is|this is|i am|my name is) NAME (from|with|over at|here at|calling from)",
+        "(hi|hey|hello|hiya|everyone|all|morning|afternoon) NAME here (from|with|at)",
+    ), cap=1, opening=True),
+    # The customer side.
+    Concept("asks what the product can do", -1, (
+        "can we (add|have|export|change|automate|edit|delete|customise|customize|integrate|"
+        "import|filter|bulk|remove|limit|restrict|block|undo|restore|hide|rename|turn)",
+        "can i (turn|change|add|export|edit|delete|close|cancel|undo|restore|download|"
+        "upload|bulk|hide|rename)",
+        "is there a way (to|for|of)",
+        "is (it|that) possible",
+        f"does (it|that|this|the {_PRODUCT}) (support|work with|include|handle|sync|"
+        "integrate|allow|let|show|store|connect|export|come with)",
+        "(how|where) do (i|we) (find|get|set|turn|change|add|export|make|know|see)",
+        "where (is|do i find|can i find|would i find) (that|it|this)",
+        "what happens (if|when) (we|i|the|a|someone|there)",
+        "what if (there is|the|we|i|someone|a)",
+        "do you (guys |)(support|have|offer|integrate|store|provide)",
+    )),
+    Concept("follows the instructions on screen", -1, (
+        "i can see it",
+        "i see it (now|there|here)",
+        "i have got it (open|up|now|here)",
+        "i have it (open|up)",
+        "i am logged in",
+        "logging in",
+        "(it|this|mine) says",
+        "it is asking (me|for)",
+        "i (clicked|ticked|have clicked|have ticked|have raised|raised it|submitted it|"
+        "enabled it|turned it on|found it|did it|have done it)",
+        "there it is",
+        "found it",
+        "i (do not|can not) (see|find) (it|that|the|a|any)",
+        "(it|that) (worked|works now)",
+    )),
+    Concept("speaks of their own organisation and old tools", -1, (
+        "our (ceo|cfo|coo|cto|board|budget|finance team|finance department|it team|it "
+        "department|procurement|legal team|account manager|csm|rep|sales rep|contract|renewal)",
+        f"(our|the) (old|previous|legacy|last|current|existing) {_TOOL}",
+        "(we|i) used to (use|have|do|get|pay|run)",
+        "before we (switched|moved|signed|bought|had you|came to you)",
+    )),
+    Concept("thanks the other for the help", -0.75, (
+        "this (was|has been|is) (really |very |super |so |incredibly |extremely |)(useful|"
+        "helpful|clear|valuable)",
+        "(thanks|thank you) (for|so much for) (your|the|all the|all your) help",
+        "you (have been|were) (really |very |super |so |)(helpful|great)",
+        "appreciate (your|the|all the) help",
+    ), cap=2),
+)
+
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+def _expand(phrase: str) -> list[tuple[str, ...]]:
+    """Every word sequence a phrase stands for: "(a|b c|)" is a choice, nested ones too."""
+    m = _GROUP.search(phrase)
+    if m is None:
+        return [tuple(phrase.split())]
+    out: list[tuple[str, ...]] = []
+    for choice in m.group(1).split("|"):
+        out.extend(_expand(phrase[:m.start()] + f" {choice} " + phrase[m.end():]))
+    return out
+
+
+# Contractions spelled out, with and without the apostrophe (ASR often drops it).
+_CLITICS = {"ll": ("will",), "re": ("are",), "ve": ("have",), "m": ("am",),
+            "d": ("would",), "s": ("is",)}
+_BARE = {"im": "i am", "ive": "i have", "ill": "i will", "id": "i would", "youll": "you will",
+         "youre": "you are", "youve": "you have", "youd": "you would", "weve": "we have",
+         "theyre": "they are", "theyve": "they have", "thats": "that is", "whats": "what is",
+         "its": "it is", "theres": "there is", "heres": "here is",
+         "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not",
+         "cannot": "can not", "wont": "will not", "isnt": "is not", "arent": "are not",
+         "wasnt": "was not", "havent": "have not", "wouldnt": "would not",
+         "couldnt": "could not", "shouldnt": "should not", "gonna": "going to",
+         "wanna": "want to", "ok": "okay", "hows": "how is", "wheres": "where is",
+         "whos": "who is"}
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelled(token: str) -> tuple[str, ...]:
+    """One written token as words: "i'll" and "ill" -> ("i", "will"), "don't" and "dont"
+    -> ("do", "not"); "let's" and "lets" stay "lets" (it may be "she lets you")."""
+    head, _, tail = token.replace("’", "'").partition("'")
+    if tail == "t" or tail == "s" and head == "let":  # don't, can't, won't; let's
+        head, tail = head + tail, ""
+    if tail in _CLITICS:
+        return _spelled(head) + _CLITICS[tail]
+    if tail:  # o'clock, y'all: the word as one
+        head += tail
+    return tuple(_BARE[head].split()) if head in _BARE else (head,)
+
+
+def words(text: str) -> list[str]:
+    """``text`` as lowercase words, punctuation dropped and contractions spelled out."""
+    return [w for token in _TOKEN.findall(text.lower()) for w in _spelled(token)]
+
+
+# Words a "NAME" slot never is.
+_COMMON = frozenset("""a about actually all also always an and any back be been being but
+by calling coming different far from getting going good great here how i in is it just like
+looking me more my no not now of on one only or out over really right same so still sure that
+the then there this to too trying up very was we well what when where which who why with you
+your""".split())
+_END = ""  # a trie key no word is: the concepts whose phrase ends at this node
+
+
+def _trie(concepts: Sequence[Concept]) -> dict:
+    """The concepts' phrases as a word trie ("*" and "NAME" are keys too); a node's
+    ``_END`` lists the indexes of the concepts whose phrase ends there."""
+    root: dict = {}
+    for i, concept in enumerate(concepts):
+        for phrase in concept.expanded():
+            if not phrase or phrase[0] in ("*", "NAME"):
+                raise ValueError(f"{concept.label}: a phrase must start with a word, not "
+                                 f"'*' or 'NAME': {phrase}")
+            node = root
+            for w in phrase:
+                node = node.setdefault(w, {})
+            if i not in node.setdefault(_END, []):
+                node[_END].append(i)
+    return root
+
+
+_TRIE = _trie(CONCEPTS)
+
+
+def _ends(ws: list[str], at: int, node: dict, depth: int = 0):
+    """(concept index, phrase length) for each phrase of ``node`` matching ws[at:]."""
+    for i in node.get(_END, ()):
+        yield i, depth
+    if at >= len(ws):
+        return
+    w = ws[at]
+    for key in (w, "*", "NAME"):
+        child = node.get(key)
+        if child is not None and (key != "NAME" or w not in _COMMON):
+            yield from _ends(ws, at + 1, child, depth + 1)
+
+
+def concept_counts(turns: Sequence[str], opening: Sequence[bool] | None = None) -> list[int]:
+    """How often each of CONCEPTS is said in ``turns`` (one speaker's), at most its cap.
+
+    A phrase never runs across two turns; within a concept matches do not overlap.
+    ``opening[i]`` says whether turn i is in the opening (for ``Concept.opening``).
+    """
+    counts = [0] * len(CONCEPTS)
+    for n, text in enumerate(turns):
+        in_opening = opening[n] if opening is not None else True
+        ws = words(text)
+        free_from = [0] * len(CONCEPTS)
+        for at, w in enumerate(ws):
+            child = _TRIE.get(w)
+            if child is None:
+                continue
+            for i, length in _ends(ws, at + 1, child, 1):
+                concept = CONCEPTS[i]
+                if (at < free_from[i] or counts[i] >= concept.cap
+                        or (concept.opening and not in_opening)):
+                    continue
+                counts[i] += 1
+                free_from[i] = at + length
+    return counts
+
+
 # A colleague introduced by the CSM side: the sentence names them and says they are
 # on "our" side.
 _COLLEAGUE = re.compile(
@@ -212,13 +557,6 @@ _COLLEAGUE = re.compile(
     r"my (?:boss|manager|colleague|director|VP|teammate|counterpart)|"
     r"(?:runs|leads|heads) [\w ]{2,30} (?:here|for us|on our side))", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
-@dataclass
-class _Score:
-    speaker: str
-    score: float = 0.0
-    evidence: list[str] = field(default_factory=list)
 
 
 def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
@@ -360,22 +698,44 @@ def _ccai_roles(speakers: list[str], roles: dict[str, str], sources: dict[str, s
             roles[spk], sources[spk] = "csm", f"format: {written} in Contact Center AI"
 
 
-def speaker_scores(transcript: Transcript) -> dict[str, tuple[float, list[str]]]:
-    """Each speaker's CSM-side score and the cues behind it (for explanations, tests)."""
+def _by_speaker(transcript: Transcript) -> dict[str, list[str]]:
     texts: dict[str, list[str]] = {}
     for t in transcript.turns:
         texts.setdefault(t.speaker, []).append(t.text)
+    return texts
+
+
+def _cue_parts(text: str) -> list[tuple[float, str]]:
+    """(weight x matches, label) of each phrase cue ``text`` says, in CUES order."""
+    starts = NeedleStarts(fold(text))
+    return [(cue.weight * n, cue.label) for cue in CUES if (n := cue.count(text, starts))]
+
+
+def speaker_scores(transcript: Transcript) -> dict[str, tuple[float, list[str]]]:
+    """Each speaker's score from the phrase cues and the cues behind it (for
+    explanations, tests); detection adds the concepts (``detection_scores``)."""
     out: dict[str, tuple[float, list[str]]] = {}
-    for spk, parts in texts.items():
-        text = " ".join(parts)
-        sc = _Score(spk)
-        starts = NeedleStarts(fold(text))
-        for cue in CUES:
-            n = cue.count(text, starts)
-            if n:
-                sc.score += cue.weight * n
-                sc.evidence.append(cue.label)
-        out[spk] = (round(sc.score, 2), sc.evidence)
+    for spk, parts in _by_speaker(transcript).items():
+        weighed = _cue_parts(" ".join(parts))
+        out[spk] = (round(sum(w for w, _ in weighed), 2), [label for _, label in weighed])
+    return out
+
+
+def detection_scores(transcript: Transcript) -> dict[str, tuple[float, list[str]]]:
+    """Each speaker's CSM-side score from the phrase cues and the concepts together,
+    across the whole call, with what counted most for the CSM side first."""
+    first = transcript.turns[0].start if transcript.turns else 0.0
+    opening: dict[str, list[bool]] = {}
+    for t in transcript.turns:
+        opening.setdefault(t.speaker, []).append(t.start < first + OPENING_SECONDS)
+    out: dict[str, tuple[float, list[str]]] = {}
+    for spk, texts in _by_speaker(transcript).items():
+        weighed = _cue_parts(" ".join(texts))
+        counts = concept_counts(texts, opening[spk])
+        weighed += [(c.weight * n, c.label) for c, n in zip(CONCEPTS, counts, strict=True) if n]
+        weighed.sort(key=lambda x: -x[0])
+        out[spk] = (round(sum(w for w, _ in weighed), 2),
+                    list(dict.fromkeys(label for _, label in weighed)))
     return out
 
 
@@ -398,9 +758,20 @@ def introduced_colleagues(transcript: Transcript) -> dict[str, str]:
                     continue
                 if re.search(rf"\b{re.escape(spk)}\b", sentence) or (
                         re.search(rf"\b{re.escape(first)}\b", sentence)
-                        and _name_position_ok(sentence, first)):
+                        and _name_position_ok(sentence, first)
+                        and not _other_surname(sentence, spk)):
                     found[spk] = t.speaker
     return found
+
+
+def _other_surname(sentence: str, speaker: str) -> bool:
+    """The sentence names someone else with the speaker's first name: "our lead, Katie
+    Aldridge" is not the speaker "Katie Rossi"."""
+    parts = speaker.split()
+    if len(parts) < 2:
+        return False
+    after = re.findall(rf"\b{re.escape(parts[0])}\s+([A-Z][\w'’-]+)", sentence)
+    return bool(after) and all(word != parts[1] for word in after)
 
 
 def _name_position_ok(sentence: str, first: str) -> bool:
@@ -415,7 +786,7 @@ def _detect(transcript: Transcript, speakers: list[str], roles: dict[str, str],
     if not transcript.has_text:
         return
     colleagues = introduced_colleagues(transcript)
-    scores = speaker_scores(transcript)
+    scores = detection_scores(transcript)
     candidates = [s for s in speakers if s not in roles and s not in colleagues]
     ranked = sorted(candidates, key=lambda s: scores.get(s, (0.0, []))[0], reverse=True)
     if not ranked:
