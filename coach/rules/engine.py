@@ -557,7 +557,34 @@ class RuleEngine:
             return False
         if ex.first_person and info.words_set.isdisjoint(FIRST_PERSON):
             return False
+        if ex.third_party == "drop" and _third_party(info.tokens, start - info.start):
+            return False
         return True
+
+
+SPEAKER_SIDE = frozenset({"i", "we", "me", "us", "you", "it", "this", "that", "i'm", "we're", "it's"})
+THIRD_PERSON = frozenset({"they", "he", "she", "them", "everyone", "everybody", "people", "folks", "someone"})
+GROUP_HEADS = frozenset({"our", "the", "their", "my", "his", "her", "those", "these", "some", "all", "a", "few"})
+
+
+def _third_party(tokens: list[tuple[str, str, str]], before: int, window: int = 8) -> bool:
+    """Whether the clause before token ``before`` has a third-party subject.
+
+    Walks back to the clause's start (punctuation or ``window`` tokens): the nearest
+    "I"/"we"/"you"/"it" means the speaker's own clause; "they"/"he"/"she", or a plural
+    noun after a determiner ("our customers were…", "the techs get…"), means someone else's.
+    """
+    for j in range(before - 1, max(-1, before - 1 - window), -1):
+        punct, low, _ = tokens[j]
+        if punct == "1" and low not in ("'s", "'re", "n't", "'m", "'ve"):
+            return False
+        if low in SPEAKER_SIDE:
+            return False
+        if low in THIRD_PERSON:
+            return True
+        if low.endswith("s") and len(low) > 3 and j > 0 and tokens[j - 1][1] in GROUP_HEADS:
+            return True
+    return False
 
 
 COMMON = frozenset(

@@ -127,6 +127,10 @@ class Exceptions(BaseModel):
     """Keep the hit only when the sentence holds one of these whole words (e.g. "your")."""
     first_person: bool = False
     """The sentence must have I/we/me/us/my/our (the speaker's own commitment)."""
+    third_party: Literal["drop", "keep"] = "keep"
+    """Drop the hit when its clause is about someone else: the nearest subject before it
+    is "they", "he", "she" or a group ("our customers", "the techs") rather than the
+    speaker ("I", "we") or the thing talked about ("it", "this")."""
 
 
 class Rule(BaseModel):
