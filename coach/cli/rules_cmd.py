@@ -259,8 +259,9 @@ def fit_cmd(calls_dir: str | None, check: bool) -> None:
     target = root / "calltype_model.yaml"
     if calls_dir:
         from coach.analysis import Analyzer
+        from coach.rules import load_rules
 
-        analyzer = Analyzer()
+        analyzer = Analyzer(ruleset=load_rules(with_model=False))
         fixtures = root.resolve().parent / "fixtures"
         calls = [*labelled_calls(Path(calls_dir)), *fixture_calls(fixtures)]
         with click.progressbar(calls, label="Extracting features", file=sys.stderr) as bar:

@@ -141,8 +141,13 @@ class RuleSet:
         return terms
 
 
-def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = True) -> RuleSet:
-    """Load the shipped rules, then each ``--rules DIR`` on top, validating everything."""
+def load_rules(
+    extra_dirs: Sequence[Path | str] = (), *, with_default: bool = True, with_model: bool = True
+) -> RuleSet:
+    """Load the shipped rules, then each ``--rules DIR`` on top, validating everything.
+
+    ``with_model=False`` leaves the fitted call-type model out (``coach rules fit``
+    rebuilds it, so a model that no longer fits the features must not stop it)."""
     dirs = [default_rules_dir()] if with_default else []
     dirs += [Path(d) for d in extra_dirs]
     rules: dict[str, Rule] = {}
@@ -209,7 +214,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
     except ValidationError as err:
         raise _explain(Path("scoring.yaml"), err) from None
     try:
-        ct_model = CallTypeModel.model_validate(model) if model else None
+        ct_model = CallTypeModel.model_validate(model) if model and with_model else None
     except ValidationError as err:
         raise _explain(Path("calltype_model.yaml"), err) from None
     active = [r for r in rules.values() if r.enabled]
