@@ -40,18 +40,19 @@ GRIEVANCE = (
 )
 CALMING = ("satisfied", "no_escalation_needed")
 AGENDA_TYPES = ("qbr", "onboarding", "renewal", "training", "discovery", "check_in")
-OPENING = 0.30  # the opening is the first 30 % of the call (at least its first 3 minutes)
+OPENING = 0.30  # the opening is the first 30 % of the call (at least its first 3 minutes, at most 10)
 OPENING_MIN = 180.0
+OPENING_MAX = 600.0
 
 FEATURES: dict[str, str] = {
-    "grievance": "customer sentences voicing a grievance against the vendor, any kind (log1p)",
-    "grievance_opening": "the same, in the opening of the call (log1p)",
+    "grievance": "customer sentences voicing a grievance against the vendor, any kind, per 10 customer sentences",
+    "grievance_opening": "customer grievance sentences in the opening of the call (log1p)",
     "grievance_kinds": "how many kinds of grievance the customer voiced (frustration, waiting, money, ...)",
     "threat": "customer sentences threatening to leave or asking for someone senior (log1p)",
     "calm": "customer sentences saying all is well or no escalation is needed (log1p)",
-    "company_apology": "company-side turns that apologize (log1p)",
-    "company_acknowledge": "company-side turns acknowledging feelings or impact (log1p)",
-    "company_probe": "probing questions by the company side (log1p)",
+    "company_apology": "company-side turns that apologize, per 10 company turns",
+    "company_acknowledge": "company-side turns acknowledging feelings or impact, per 10 company turns",
+    "company_probe": "probing questions by the company side, per 10 company turns",
     "opening_share": "the customer's share of speaking time in the opening (0-1)",
     "mood_opening": "the customer's VADER mood in the first quarter (-1..1; 0 when silent)",
 }
@@ -81,7 +82,7 @@ def _count(utts: Sequence[Utterance], name: str, *, company: bool | None, until:
 
 def _opening_end(utts: Sequence[Utterance]) -> float:
     duration = max((u.turn.end for u in utts), default=0.0)
-    return max(OPENING * duration, min(OPENING_MIN, duration))
+    return min(max(OPENING * duration, min(OPENING_MIN, duration)), OPENING_MAX)
 
 
 def _opening_share(utts: Sequence[Utterance], until: float) -> float:
@@ -124,19 +125,24 @@ def call_features(
         if u.turn.start < until:
             opening += n
     first = quarters[0].compound if quarters and quarters[0].compound is not None else 0.0
+    # rates, not counts: a two-hour session is not an escalation because it is long
+    cust_sents = sum(sum(1 for _ in u.doc.sents) for u in utts if u.role == "customer" and not u.backchannel)
+    company_turns = sum(1 for u in utts if u.company and not u.backchannel)
+    per_cust = 10.0 / max(cust_sents, 10)
+    per_company = 10.0 / max(company_turns, 10)
     esc = {
-        "grievance": math.log1p(total),
+        "grievance": total * per_cust,
         "grievance_opening": math.log1p(opening),
         "grievance_kinds": float(len(kinds)),
         "threat": math.log1p(_count(utts, "churn_threat", company=False) + _count(utts, "exec_request", company=False)),
         "calm": math.log1p(sum(_count(utts, k, company=False) for k in CALMING)),
-        "company_apology": math.log1p(sum(1 for u in utts if u.company and u.has("apology"))),
-        "company_acknowledge": math.log1p(sum(1 for u in utts if u.company and u.has("acknowledge"))),
-        "company_probe": math.log1p(_count(utts, "probe", company=True)),
+        "company_apology": per_company * sum(1 for u in utts if u.company and u.has("apology")),
+        "company_acknowledge": per_company * sum(1 for u in utts if u.company and u.has("acknowledge")),
+        "company_probe": per_company * sum(1 for u in utts if u.company and u.has("probe")),
         "opening_share": _opening_share(utts, until),
         "mood_opening": float(first),
     }
-    probes = esc["company_probe"]
+    probes = math.log1p(_count(utts, "probe", company=True))
     agenda = {
         t: {
             "agenda_company": math.log1p(_count(utts, f"agenda_{t}", company=True)),
