@@ -3,8 +3,9 @@
 A customer's words never count as the CSM's moves: company-side rules only run on
 company-side turns (see :mod:`coach.rules.engine`). Moves that need more than one rule
 are derived here: a follow-up is a commitment with a specific time in the same
-sentence; a probing question is a question that is not small talk, logistics or a
-closing check; a turn made only of listening tokens is a backchannel.
+sentence; a probing question is a question that is not small talk or a service
+opening ("how can I help you today?"), logistics, an identity or security check ("can I
+have your date of birth?") or a closing check; a turn made only of listening tokens is a backchannel.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Utterance:
         return self.turn.start
 
 
-PROBE_BLOCKERS = ("greeting", "logistics")
+PROBE_BLOCKERS = ("greeting", "logistics", "verification")
 PROBE_BLOCKING_MOVES = ("close_loop", "solution", "minimizing", "defensive", "dismissive", "blaming")
 
 
