@@ -1,7 +1,8 @@
 """Jargon, empathy and confidence: the language signals of the report.
 
 Jargon is a lexicon term or an unexplained acronym said by the CSM; it counts as
-explained when the CSM glosses it in the same or the next sentence. Empathy is how
+explained when the CSM glosses it in the same or the next sentence. Redaction tokens and
+sound tags (``[PII]``, ``<NAME>``, ``[CREDIT_CARD]``, ``XXXX``) are not words, so never jargon. Empathy is how
 often the CSM acknowledged or reassured; confidence weighs commitments against hedges.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from coach.metrics.words import is_tag_token
 from coach.moves import Utterance
 from coach.report import Evidence, JargonUse, Level
 
@@ -163,7 +165,14 @@ class JargonMatcher:
                 if not tok.is_sent_start:
                     found.append((i, tok.text))
             found.sort()
+        if found:
+            found = [(i, term) for i, term in found if not _tag_at(doc, i)]
         return found
+
+
+def _tag_at(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a redaction token or sound tag (``[PII]``, ``<NAME>``, ``XXXX``), not a word."""
+    return is_tag_token(doc[i - 1].text if i else "", doc[i].text, doc[i + 1].text if i + 1 < len(doc) else "")
 
 
 def _token_splits(term: str) -> list[tuple[str, ...]]:

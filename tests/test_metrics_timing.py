@@ -107,7 +107,74 @@ def test_csm_cuts_customer_off_with_overlap() -> None:
 
 
 def test_overlap_without_mark_counts_when_the_speaker_stops() -> None:
-    m = metrics(turn("Dev", 0, 30, LONG), turn("Cara", 29, 45, "Let me stop you there, the fix"))
+    # Dev still had 2.5 s of the sentence to go when Cara came in, and gave way.
+    m = metrics(turn("Dev", 0, 30, LONG), turn("Cara", 27.5, 45, "Let me stop you there, the fix"))
+    [ev] = m.interruptions
+    assert (ev.by, ev.of, ev.cue, ev.overlap) == ("Cara", "Dev", "overlap", 2.5)
+
+
+# The interruption rule against Amazon Transcribe Call Analytics' measured behaviour: an
+# agent coming in over the last 1.1-1.5 s of a customer's question that is ending is not
+# an interruption; 2.1-2.2 s into a customer sentence that is still running is.
+QUESTION = "and so what I really want to know is when the replacement card is going to get here?"
+SENTENCE = "I was at the store this morning and the card was declined twice in front of everybody"
+
+
+@pytest.mark.parametrize("overlap", [1.1, 1.3, 1.5])
+def test_coming_in_as_a_question_ends_is_not_an_interruption(overlap: float) -> None:
+    m = metrics(turn("Dev", 0, 8, QUESTION),
+                turn("Cara", 8 - overlap, 20, "It should arrive within five to seven business days."))
+    assert m.interruptions == []
+    assert m.interruptions_raw == 1  # still a talk-over
+
+
+@pytest.mark.parametrize("overlap", [2.1, 2.2, 3.0, 5.5])
+def test_talking_over_a_running_sentence_is_an_interruption(overlap: float) -> None:
+    m = metrics(turn("Dev", 0, 9, SENTENCE),
+                turn("Cara", 9 - overlap, 20, "Okay so what I can do for you is cancel that card now"))
+    [ev] = m.interruptions
+    assert (ev.by, ev.of) == ("Cara", "Dev") and ev.overlap == pytest.approx(overlap)
+
+
+def test_unmarked_minimum_is_a_setting() -> None:
+    turns = (turn("Dev", 0, 9, SENTENCE), turn("Cara", 7.9, 20, "Okay so the thing is, the card"))
+    assert metrics(*turns).interruptions == []
+    loose = TimingSettings(interruption_unmarked_min_overlap=1.0)
+    assert len(metrics(*turns, settings=loose).interruptions) == 1
+
+
+def test_speaker_who_goes_on_long_after_holds_the_floor() -> None:
+    # Dev talks on for 8 s while Cara talks: beyond the cut-off window, Dev held the floor.
+    m = metrics(turn("Dev", 0, 30, LONG), turn("Cara", 22, 31, "so hold on let me check what the system says here"))
+    assert m.interruptions == []
+
+
+@pytest.mark.parametrize(
+    "goodbye",
+    [
+        "Thank you for calling, have a great day.",
+        "Bye now.",
+        "You too, take care.",
+        "alright thank you so much for calling bank of [PII] and have a wonderful day",
+        "Thanks Maria, bye-bye.",
+    ],
+)
+def test_goodbye_over_a_goodbye_is_not_an_interruption(goodbye: str) -> None:
+    m = metrics(turn("Cara", 0, 6, "Your new card is on its way and the old one is blocked."),
+                turn("Dev", 6.5, 10, "Okay great, that's all I needed, thank you so much, bye"),
+                turn("Cara", 7.5, 12, goodbye))
+    assert m.interruptions == []
+
+
+def test_talking_over_someones_goodbye_is_not_an_interruption() -> None:
+    m = metrics(turn("Dev", 0, 6, "Perfect, that is everything, thanks a lot and have a good one"),
+                turn("Cara", 3.5, 12, "And just so you know the new card will need activating"))
+    assert m.interruptions == []
+
+
+def test_thanks_that_goes_on_to_business_can_interrupt() -> None:
+    m = metrics(turn("Dev", 0, 9, SENTENCE),
+                turn("Cara", 6.5, 20, "Thanks, but before that I need to cancel the old card"))
     assert [(e.by, e.of) for e in m.interruptions] == [("Cara", "Dev")]
 
 

@@ -37,14 +37,25 @@ class TimingSettings(BaseModel):
 
     # Interruptions -----------------------------------------------------------------
     interruption_min_overlap: float = Field(0.5, ge=0.0)
-    """Seconds of overlapping speech before a new turn counts as talking over someone.
-    Above the AMI p25 hand-over overlap (0.28 s: ordinary turn-end anticipation and
-    diarization jitter), well below the eval cut-offs (0.93 s and more)."""
+    """Seconds of overlapping speech before a new turn counts as talking over someone
+    (``interruptions_raw``, and the ``overlap`` cue). Above the AMI p25 hand-over
+    overlap (0.28 s: ordinary turn-end anticipation and diarization jitter)."""
 
-    cutoff_window: float = Field(2.0, ge=0.0)
-    """The interrupted speaker must stop within this many seconds after the other
-    starts (and before the other stops) to count as cut off. Eval cut-offs stop after
-    0.9-1.4 s; AMI overlapping hand-overs: median 0.72 s, p75 1.62 s."""
+    interruption_unmarked_min_overlap: float = Field(1.8, ge=0.0)
+    """Without a cut-off mark, B interrupts A only when A still had at least this many
+    seconds of speech to go when B came in (A in the middle of a sentence, not finishing
+    it). Amazon Transcribe Call Analytics reports no interruption under ~2.1 s (its
+    documentation's examples: 2.11-5.51 s; on a real call 2.1-2.2 s, both into a running
+    customer sentence), while agents coming in over the last 1.1-1.5 s of a customer's
+    question that was ending were not interruptions to it: 1.8 s is midway. AMI
+    hand-overs: p75 1.62 s, p90 2.88 s. Turns ending in a cut-off mark need no minimum
+    (eval cut-offs overlap 0.93-1.44 s)."""
+
+    cutoff_window: float = Field(6.0, ge=0.0)
+    """Without a mark, the interrupted speaker must stop within this many seconds after
+    the other starts (and before the other stops) to count as cut off: talk-overs of
+    2.1-5.5 s are interruptions to Call Analytics; a speaker who goes on longer held the
+    floor."""
 
     cutoff_mark_max_gap: float = Field(1.0, ge=0.0)
     """With real times, a turn ending in a cut-off mark (``--``, ``—``, ``…``) is cut

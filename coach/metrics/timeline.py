@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from coach.metrics.backchannel import BackchannelLexicon, is_backchannel
+from coach.metrics.backchannel import BackchannelLexicon, default_lexicon, is_backchannel
 from coach.metrics.estimate import StartOnlyTurn, estimate_durations
 from coach.metrics.settings import TimingSettings
 from coach.metrics.words import count_words, ends_cut_off
@@ -42,6 +42,7 @@ class Timeline:
     has_text: bool
     duration: float
     rates: dict[str, float]  # words/s used for estimates (empty when nothing estimated)
+    lexicon: BackchannelLexicon | None = None  # listening and leave-taking words (text only)
 
 
 def build_timeline(transcript: Transcript, settings: TimingSettings,
@@ -72,7 +73,8 @@ def build_timeline(transcript: Transcript, settings: TimingSettings,
         for k in estimated_idx:
             spans[k].end = spans[k].start + durations[k]
     duration = max((s.end for s in spans), default=0.0)
-    return Timeline(spans, bool(estimated_idx), has_text, max(0.0, duration), rates)
+    return Timeline(spans, bool(estimated_idx), has_text, max(0.0, duration), rates,
+                    (lexicon or default_lexicon()) if has_text else None)
 
 
 def merge(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
