@@ -43,6 +43,26 @@ def _first(utts: list[Utterance], move: str) -> Utterance | None:
     return None
 
 
+def _undated(u: Utterance, move: str) -> list:
+    """Sentences of ``move`` in ``u`` that name no specific time."""
+    dated = {s.start for s in u.sentences("time_specific")}
+    return [s for s in u.sentences(move) if s.start not in dated]
+
+
+SINGULAR = frozenset({"i", "me", "my", "mine", "myself", "he", "she", "his", "her"})
+
+
+def _personal_owner(company: list[Utterance]) -> bool:
+    """Someone on our side owns it in person: "I'll own this", "I'm your point of contact",
+    "he's your guy on that". A collective "we" or "the team" is not a named owner; a
+    sentence that also spreads the work over teams still names one when it says "I"."""
+    for u in company:
+        for sent in u.sentences("own"):
+            if any(t.lower_ in SINGULAR or (t.is_title and t.i > sent.start) for t in sent):
+                return True  # "I", "he"/"she", or a name: one person
+    return False
+
+
 def sequence(utts: list[Utterance], call_type: CallType) -> Sequence:
     csm = _csm(utts)
     steps = []
@@ -159,15 +179,18 @@ def flags(
         )
 
     follow = _first(csm, "follow_up")
-    vague = [u for u in csm if u.has("vague_commitment")]
+    # a commitment sentence that also names a time is dated, not vague
+    vague = [u for u in csm if _undated(u, "vague_commitment")]
     if fb.applies("vague-timeline") and vague and follow is None:
         fb.add(
             "vague-timeline",
             at=vague[0].turn.start,
-            quote=vague[0].quote("vague_commitment"),
+            quote=_undated(vague[0], "vague_commitment")[0].text.strip(),
             detail={"count": len(vague)},
         )
-    if fb.applies("no-follow-up") and follow is None:
+    # on an escalation a dated next step is always due; on other calls only once
+    # something was promised and left without a date
+    if fb.applies("no-follow-up") and follow is None and (esc or vague):
         fb.add("no-follow-up", at=None)
 
     severe = any(u.has(s) for u in utts if u.role == "customer" for s in SEVERE[:3])
@@ -204,8 +227,8 @@ def flags(
             detail={"count": sum(len(u.sentences("over_promise")) for u in promises)},
         )
 
-    committee = [u for u in csm if u.has("committee_ownership")]
-    if fb.applies("no-owner") and committee and _first(csm, "own") is None:
+    committee = [u for u in company if u.has("committee_ownership")]
+    if fb.applies("no-owner") and committee and not _personal_owner(company):
         fb.add("no-owner", at=committee[0].turn.start, quote=committee[0].quote("committee_ownership"))
 
     defensive = [(u, m) for u in csm for m in DEFENSIVE if u.has(m)]

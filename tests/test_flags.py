@@ -172,3 +172,78 @@ def test_talk_ratio_band_by_call_type(analyzer):
     ]
     assert "talk-ratio-high" in codes(analyzer, lines, call_type="escalation")
     assert "talk-ratio-high" not in codes(analyzer, lines, call_type="training")
+
+
+# -- flags from concepts: who speaks, tense, hypotheticals, refusals (paraphrases of our own)
+
+PLEDGES = [
+    "I promise you this won't happen again.",
+    "You have my word, the export will be back tonight.",
+    "I guarantee we'll have it running by Friday.",
+    "This will definitely be sorted by tomorrow morning.",
+    "It'll be live Monday, a hundred percent.",
+    "The reports will be back before your board meets, I promise.",
+]
+NOT_PLEDGES = [
+    "Our SLA is 99.9 percent uptime for the export service.",
+    "The contract guarantees a four hour response on priority tickets.",
+    "I won't promise a date I can't keep; you'll have one from me by four today.",
+    "If I guaranteed Friday right now, I'd be guessing.",
+    "Your previous rep promised that, and he shouldn't have.",
+    "It's simpler than it looks, I promise.",
+]
+
+
+@pytest.mark.parametrize("text", PLEDGES)
+def test_over_promise_is_a_pledge_on_a_future_outcome(analyzer, text):
+    assert "over-promise" in codes(analyzer, OPEN + [("csm", text)] + GOOD_CLOSE)
+
+
+@pytest.mark.parametrize("text", NOT_PLEDGES)
+def test_over_promise_not_a_description_report_hypothetical_or_refusal(analyzer, text):
+    assert "over-promise" not in codes(analyzer, OPEN + [("csm", text)] + GOOD_CLOSE)
+
+
+COMMITTEES = [
+    "The team is looking into it and someone will reach out.",
+    "Engineering's on it, they'll get back to you.",
+    "I'll pass this on to the engineering team.",
+]
+
+
+@pytest.mark.parametrize("text", COMMITTEES)
+def test_no_owner_when_a_team_is_the_subject(analyzer, text):
+    lines = OPEN + [("csm", text)] + GOOD_CLOSE[1:]
+    assert "no-owner" in codes(analyzer, lines)
+
+
+@pytest.mark.parametrize(
+    "owner",
+    [
+        "And I'm personally on it until it's closed.",
+        "This sits with me from here on.",
+        "Sam is driving the fix, so he's your guy on that.",
+    ],
+)
+def test_a_named_owner_answers_committee_talk(analyzer, owner):
+    lines = OPEN + [("csm", "The team is looking into it."), ("csm", owner)] + GOOD_CLOSE[1:]
+    assert "no-owner" not in codes(analyzer, lines)
+
+
+def test_collective_fault_is_not_a_named_owner(analyzer):
+    lines = OPEN + [("csm", "This one is on us. The team is looking into it.")] + GOOD_CLOSE[1:]
+    assert "no-owner" in codes(analyzer, lines)
+
+
+def test_undated_promise_on_a_routine_call(analyzer):
+    lines = [
+        ("csm", "Hi Dana, today we're doing the reporting session."),
+        ("customer", "Great. Can the dashboards be in Spanish?"),
+        ("csm", "Good question, I'll check with our product folks and let you know."),
+        ("customer", "Thanks."),
+        ("csm", "Is there anything else?"),
+    ]
+    got = codes(analyzer, lines, call_type="training")
+    assert {"vague-timeline", "no-follow-up"} <= got
+    dated = lines[:2] + [("csm", "I'll check with our product folks and email you by Thursday at noon.")] + lines[3:]
+    assert not {"vague-timeline", "no-follow-up"} & codes(analyzer, dated, call_type="training")
