@@ -40,8 +40,9 @@ def fixture_calls(fixtures: Path) -> Iterator[tuple[str, Path, list[str], list[s
         return
     expectations = srsly.yaml_loads(exp_path.read_text(encoding="utf-8")) or {}
     for rel, exp in sorted(expectations.items()):
-        if isinstance(exp, dict) and exp.get("call_type") and exp.get("csm"):
-            csm = exp["csm"] if isinstance(exp["csm"], list) else [exp["csm"]]
+        if isinstance(exp, dict) and exp.get("call_type") and exp.get("csm") is not None:
+            # YAML reads Deepgram's speaker 0 as a number: labels are strings
+            csm = [str(c) for c in exp["csm"]] if isinstance(exp["csm"], list) else [str(exp["csm"])]
             yield f"fixtures/{rel}", fixtures / rel, csm, [], exp["call_type"]
 
 
