@@ -72,84 +72,81 @@ AGENDA_FEATURES: dict[str, str] = {
 """Per call type evidence: what the ``routine`` part weighs, the same weights for every type."""
 
 
-def _count(utts: Sequence[Utterance], name: str, *, company: bool | None, until: float | None = None) -> int:
-    return sum(
-        len(u.sentences(name))
-        for u in utts
-        if u.role != "unknown" and (company is None or u.company == company) and (until is None or u.turn.start < until)
-    )
-
-
 def _opening_end(utts: Sequence[Utterance]) -> float:
     duration = max((u.turn.end for u in utts), default=0.0)
     return min(max(OPENING * duration, min(OPENING_MIN, duration)), OPENING_MAX)
 
 
-def _opening_share(utts: Sequence[Utterance], until: float) -> float:
-    """The customer's share of the speaking time that falls before ``until``."""
-    cust = total = 0.0
-    for u in utts:
-        t = u.turn
-        span = max(0.0, min(t.end, until) - t.start)
-        total += span
-        if u.role == "customer":
-            cust += span
-    return cust / total if total else 0.0
-
-
-def _grievances(u: Utterance, until: float | None) -> tuple[int, set[str]]:
-    """Customer sentences of ``u`` with any grievance signal, and the kinds heard."""
-    if u.role != "customer" or (until is not None and u.turn.start >= until):
-        return 0, set()
-    starts: set[int] = set()
-    kinds: set[str] = set()
-    for k in GRIEVANCE:
-        sents = u.sentences(k)
-        if sents:
-            kinds.add(k)
-            starts.update(s.start for s in sents)
-    return len(starts), kinds
+def _n(u: Utterance, name: str) -> int:
+    """Sentences of ``u`` where ``name`` was found (0 at once when it was not)."""
+    return len(u.sentences(name)) if name in u.by_emit or name in u.derived else 0
 
 
 def call_features(
     utts: Sequence[Utterance], quarters: Sequence[SentimentQuarter] = ()
 ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """The escalation features and the per-call-type agenda features of one call."""
+    """The escalation features and the per-call-type agenda features of one call (one pass)."""
     until = _opening_end(utts)
-    total = opening = 0
+    total = opening = threat = calm = cust_sents = 0
+    company_turns = apology = acknowledge = probe_turns = probes = 0
     kinds: set[str] = set()
+    speech = cust_speech = 0.0  # speaking time in the opening
+    agenda = {t: [0, 0, 0] for t in AGENDA_TYPES}  # company, customer, opening
     for u in utts:
-        n, ks = _grievances(u, None)
-        total += n
-        kinds |= ks
-        if u.turn.start < until:
-            opening += n
+        t = u.turn
+        span = max(0.0, min(t.end, until) - t.start)
+        speech += span
+        if u.role == "unknown":
+            continue
+        early = t.start < until
+        if u.role == "customer":
+            cust_speech += span
+            if not u.backchannel:
+                cust_sents += sum(1 for _ in u.doc.sents)
+            starts: set[int] = set()
+            for k in GRIEVANCE:
+                if k in u.by_emit or k in u.derived:
+                    sents = u.sentences(k)
+                    kinds.add(k)
+                    starts.update(s.start for s in sents)
+            total += len(starts)
+            opening += len(starts) if early else 0
+            threat += _n(u, "churn_threat") + _n(u, "exec_request")
+            calm += sum(_n(u, k) for k in CALMING)
+        elif u.company:
+            company_turns += not u.backchannel
+            apology += u.has("apology")
+            acknowledge += u.has("acknowledge")
+            probe_turns += u.has("probe")
+            probes += _n(u, "probe")
+        for kind, counts in agenda.items():
+            n = _n(u, f"agenda_{kind}")
+            if n:
+                counts[0 if u.company else 1] += n
+                counts[2] += n if early else 0
     first = quarters[0].compound if quarters and quarters[0].compound is not None else 0.0
     # rates, not counts: a two-hour session is not an escalation because it is long
-    cust_sents = sum(sum(1 for _ in u.doc.sents) for u in utts if u.role == "customer" and not u.backchannel)
-    company_turns = sum(1 for u in utts if u.company and not u.backchannel)
     per_cust = 10.0 / max(cust_sents, 10)
     per_company = 10.0 / max(company_turns, 10)
     esc = {
         "grievance": total * per_cust,
         "grievance_opening": math.log1p(opening),
         "grievance_kinds": float(len(kinds)),
-        "threat": math.log1p(_count(utts, "churn_threat", company=False) + _count(utts, "exec_request", company=False)),
-        "calm": math.log1p(sum(_count(utts, k, company=False) for k in CALMING)),
-        "company_apology": per_company * sum(1 for u in utts if u.company and u.has("apology")),
-        "company_acknowledge": per_company * sum(1 for u in utts if u.company and u.has("acknowledge")),
-        "company_probe": per_company * sum(1 for u in utts if u.company and u.has("probe")),
-        "opening_share": _opening_share(utts, until),
+        "threat": math.log1p(threat),
+        "calm": math.log1p(calm),
+        "company_apology": per_company * apology,
+        "company_acknowledge": per_company * acknowledge,
+        "company_probe": per_company * probe_turns,
+        "opening_share": cust_speech / speech if speech else 0.0,
         "mood_opening": float(first),
     }
-    probes = math.log1p(_count(utts, "probe", company=True))
-    agenda = {
-        t: {
-            "agenda_company": math.log1p(_count(utts, f"agenda_{t}", company=True)),
-            "agenda_customer": math.log1p(_count(utts, f"agenda_{t}", company=False)),
-            "agenda_opening": math.log1p(_count(utts, f"agenda_{t}", company=None, until=until)),
-            "probes": probes if t == "discovery" else 0.0,
+    discovery_probes = math.log1p(probes)
+    return esc, {
+        kind: {
+            "agenda_company": math.log1p(c),
+            "agenda_customer": math.log1p(cu),
+            "agenda_opening": math.log1p(o),
+            "probes": discovery_probes if kind == "discovery" else 0.0,
         }
-        for t in AGENDA_TYPES
+        for kind, (c, cu, o) in agenda.items()
     }
-    return esc, agenda
