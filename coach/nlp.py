@@ -40,25 +40,44 @@ def build_nlp() -> Language:
 
 
 @lru_cache(maxsize=1)
-def _inverse_lemma_table() -> dict[str, list[str]]:
-    """lemma -> inflected forms, from spaCy's English lookup table (read once).
-
-    Empty when ``spacy-lookups-data`` is missing; :func:`forms_of` then falls back to
-    regular inflection.
-    """
+def _lemma_table() -> dict[str, str]:
+    """form -> lemma, from spaCy's English lookup table (read once; empty without
+    ``spacy-lookups-data``)."""
     import gzip
     import json
     from importlib import resources
 
-    inverse: dict[str, list[str]] = defaultdict(list)
     try:
         path = resources.files("spacy_lookups_data") / "data" / "en_lemma_lookup.json.gz"
         table: dict[str, str] = json.loads(gzip.decompress(path.read_bytes()))
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
         return {}
-    for form, lemma in table.items():
-        inverse[lemma.lower()].append(form.lower())
+    return {form.lower(): lemma.lower() for form, lemma in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _inverse_lemma_table() -> dict[str, list[str]]:
+    """lemma -> inflected forms (empty without the lookup table: :func:`forms_of` then
+    falls back to regular inflection)."""
+    inverse: dict[str, list[str]] = defaultdict(list)
+    for form, lemma in _lemma_table().items():
+        inverse[lemma].append(form)
     return dict(inverse)
+
+
+MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would"})
+"""Each its own lemma in rules: "could" must not start matching "can"."""
+
+
+def lemma_of(word: str) -> str:
+    """The lemma a rule means when it writes an inflected form as a ``LEMMA`` ("paying"
+    means "pay"). A word that is some entry's lemma stays itself. Without this, the
+    form would become a lemma of its own and take its NORM away from every other rule
+    that matches the real lemma."""
+    word = word.lower()
+    if word in IRREGULAR or word in MODALS or word in _inverse_lemma_table():
+        return word
+    return _lemma_table().get(word, word)
 
 
 IRREGULAR: dict[str, list[str]] = {

@@ -104,6 +104,25 @@ def test_lemma_patterns_match_inflections():
     assert [t.norm_ for t in doc if t.lower_.startswith("own")] == ["own", "own"]
 
 
+def test_a_lemma_written_inflected_is_its_lemma(tmp_path):
+    """A team rule with {"LEMMA": "paying"} means "pay": it must not take "paying" away from
+    the shipped rules that match the lemma "pay" (a form became its own lemma before)."""
+    rule = GOOD_RULE.replace(
+        'phrases: ["anything at all i can help with"]',
+        'patterns:\n  - [{"LEMMA": {"IN": ["paying", "charged"]}}, {"LOWER": "extra"}]',
+    )
+    rule = rule.replace("emits: close_loop", "emits: lever").replace(
+        "Is there anything at all I can help with?", "We pay extra for this."
+    )
+    d = _write(tmp_path, "moves/team.yaml", rule)
+    rs = load_rules([d])
+    engine = RuleEngine(rs, build_nlp())
+    doc = engine.nlp("So we're paying double.")
+    assert "business-impact" in {h.rule.name for h in engine.hits(doc, "customer", doc.text)}
+    doc = engine.nlp("They charge extra and we paid extra.")
+    assert any(h.rule.code == "TEAM-001" for h in engine.hits(doc, "csm", doc.text))
+
+
 def test_customer_words_never_count_as_csm_moves():
     doc = ENGINE.nlp("I hear you, that's really frustrating.")
     csm = {h.rule.emits for h in ENGINE.hits(doc, "csm")}

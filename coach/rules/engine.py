@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from coach.nlp import lemma_of
 from coach.rules.loader import RuleSet
 from coach.rules.schema import Rule
 from coach.rules.token_regex import StreamBuilder, TokenStream, compile_pattern, quantifier
@@ -416,13 +417,14 @@ class RuleEngine:
                 if key.upper() == "LEMMA":
                     key = "NORM"
                     if isinstance(value, str):
+                        value = lemma_of(value)
                         lemmas.add(value)
-                        value = value.lower()
                     elif isinstance(value, dict):
                         for k in ("IN", "NOT_IN"):
                             if k in value:
-                                lemmas.update(value[k])
-                                value = {**value, k: [v.lower() for v in value[k]]}
+                                words = list(dict.fromkeys(lemma_of(v) for v in value[k]))
+                                lemmas.update(words)
+                                value = {**value, k: words}
                 new[key] = value
             out.append(new)
         return out
