@@ -103,6 +103,31 @@ LEAD_FILLERS = frozenset(
     }
 )
 
+# words that may come before a clause-initial hit ("so maybe try...", "honestly, just ask")
+CLAUSE_LEAD = LEAD_FILLERS | frozenset(
+    {
+        "maybe",
+        "perhaps",
+        "please",
+        "honestly",
+        "definitely",
+        "first",
+        "next",
+        "instead",
+        "otherwise",
+        "again",
+        "sometimes",
+        "hey",
+        "plus",
+        "really",
+        "seriously",
+        "always",
+        "still",
+        "yes",
+        "probably",
+    }
+)
+
 SCOPES = ("company", "customer", "any")
 TAG_QUESTION = re.compile(
     r",\s*(?:is|are|do|does|did|was|were|can|could|would|will|have|has|should|wo|ca)(?:n't| not)?"
@@ -561,6 +586,8 @@ class RuleEngine:
             return False
         if ex.third_party == "drop" and _third_party(info.tokens, start - info.start):
             return False
+        if ex.clause_initial and not _opens_clause(info.tokens, start - info.start):
+            return False
         return True
 
 
@@ -713,6 +740,23 @@ def _reach(pattern: list[dict[str, Any]], at: int) -> int | None:
         else:
             return None
     return reach
+
+
+def _opens_clause(tokens: list[tuple[str, str, str]], before: int) -> bool:
+    """Token ``before`` opens its clause: only discourse words since the last punctuation.
+
+    "and"/"or" open a clause only at the sentence start: after a comma they continue the
+    clause before ("You made a decision, and put your name behind it").
+    """
+    joined = False
+    for i in range(before - 1, -1, -1):
+        punct, lower, _ = tokens[i]
+        if punct == "1":
+            return not joined
+        if lower not in CLAUSE_LEAD:
+            return False
+        joined = joined or lower in ("and", "or")
+    return True
 
 
 def _negated(tokens: list[tuple[str, str, str]], before: int, window: int = 6) -> bool:

@@ -131,6 +131,10 @@ class Exceptions(BaseModel):
     """Drop the hit when its clause is about someone else: the nearest subject before it
     is "they", "he", "she" or a group ("our customers", "the techs") rather than the
     speaker ("I", "we") or the thing talked about ("it", "this")."""
+    clause_initial: bool = False
+    """The hit must open its clause: before it, since the sentence start or the last
+    punctuation mark, only discourse words ("so", "maybe", "just"). Reads imperatives
+    ("try to rest", "maybe talk to him") without a tagger."""
 
 
 class Rule(BaseModel):
