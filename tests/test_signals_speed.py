@@ -24,7 +24,8 @@ from coach.moves import detect_moves
 from coach.nlp import build_nlp
 
 # -- references: the implementations before the speed-up ---------------------------------
-_TAG = re.compile(r"[\[(<][^\])>]{0,40}[\])>]")
+_TAG = re.compile(r"[\[(<][^\])>]{0,40}[\])>]|\{\{?[^{}]{0,40}\}\}?")  # tags, redactions, {{placeholders}}
+_MASK = re.compile(r"^(?:X{3,}|x{3,})(?:[-/.]?(?:X{2,}|x{2,}))*[.,;:!?]*$")  # "XXXX", "xxx-xxx"
 _WORDISH = re.compile(r"[0-9A-Za-z\u00c0-\u1fff\u2070-\uffff]")
 _ACRONYM = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,4}s?$")
 
@@ -32,7 +33,7 @@ _ACRONYM = re.compile(r"^[A-Z]{2}[A-Z0-9]{0,4}s?$")
 def reference_count_words(text: str) -> int:
     if not text:
         return 0
-    return sum(1 for tok in _TAG.sub(" ", text).split() if _WORDISH.search(tok))
+    return sum(1 for tok in _TAG.sub(" ", text).split() if _WORDISH.search(tok) and not _MASK.match(tok))
 
 
 def reference_terms(sent, terms: frozenset[str]) -> list[str]:
@@ -92,7 +93,7 @@ def test_count_words_cases(text, n):
 _PIECES = [
     " ", "  ", "\n", "\t", "\u00a0", "\u3000", "\u2028", "\x1c", "\x85", "[laughter]", "(laughs)", "<x>", "[", ")",
     "<", "--", "-", "\u2014", "\u2026", "...", ".", ",", "'", "\u00bf", "\u00c0", "\uffff", "\U0001f600", "a", "Z",
-    "7", "word", "\u00e9", "_", "#",
+    "7", "word", "\u00e9", "_", "#", "XXX", "xx", "X", "-", "{", "}", "{{", "}}", "[PII]",
 ]  # fmt: skip
 
 
