@@ -149,8 +149,8 @@ def _newton_binary(X: Any, y: Any, l2: float) -> Any:
 
 
 def _fit_conditional(Xs: Any, y: Any, l2: float) -> Any:
-    """Conditional logit: Xs[n, types, d] with shared weights; a bias per type (type 0 fixed at 0 is not
-    needed: the biases are penalized lightly, which pins them)."""
+    """Conditional logit over Xs[n, types, d]: weights shared by every type, plus a bias per
+    type (lightly penalized, which pins the biases without fixing one of them at 0)."""
     import numpy as np
 
     n, k, d = Xs.shape
