@@ -550,6 +550,37 @@ def concept_counts(turns: Sequence[str], opening: Sequence[bool] | None = None) 
 
 # A colleague introduced by the CSM side: the sentence names them and says they are
 # on "our" side.
+# A diarization label is a role word, a letter or a number (or a few of them), not a
+# name: "A", "0", "spk_1", "ch_0", "S1", "SPEAKER_00", "AGENT", "END_USER 42",
+# "Speaker 1", "Unknown Speaker", "Guest-2", "UU". Names have a word that is none of these.
+_ROLE_WORDS = frozenset("""speaker speakers spk spkr sp ch chan channel agent agents customer
+customers caller callee client user enduser end human automated virtual bot participant
+person voice unknown unidentified unk guest host cohost interviewer interviewee rep
+representative operator moderator attendee member other remote local mic microphone line
+track left right inbound outbound role unspecified any me them us you side party""".split())
+_LABEL_PART = re.compile(r"([^\W\d_]*)(\d*)")
+
+
+def is_generic_label(label: str) -> bool:
+    """True when a speaker label names a slot, not a person (see ``_ROLE_WORDS``).
+
+    Every part of the label (split at spaces, ``_``, ``-``, ``.``, ``:``, ``#``, brackets)
+    must be a number, one letter (repeated, as Speechmatics' ``UU``) or a role word,
+    each optionally followed by digits (``spk0``, ``S1``). Used by batch to keep such
+    labels out of the per-person figures; role detection does not depend on it.
+    """
+    parts = [p for p in re.split(r"[\s_\-.:#()\[\]/]+", label.casefold()) if p]
+    for part in parts:
+        m = _LABEL_PART.fullmatch(part)
+        if m is None:
+            return False
+        letters = m[1]
+        if letters and not (len(set(letters)) == 1 and len(letters) <= 3
+                            or letters in _ROLE_WORDS):
+            return False
+    return True
+
+
 _COLLEAGUE = re.compile(
     r"\b(?:I'?ve got|I have|I brought|I'?ve brought|I'?m joined by|joined by|with me (?:today )?"
     r"(?:is|are)|joining us(?: today)? (?:is|are|from)|on our (?:\w+ )?team|from our|"
@@ -621,12 +652,18 @@ def assign_roles(transcript: Transcript, *, csm: Sequence[str] = (),
                                          "warnings": warnings})
 
 
+def speakers_matching(name: str, speakers: Sequence[str]) -> list[str]:
+    """The speakers ``--csm name`` (or a sidecar's ``csm``) names: the label itself,
+    case-insensitively, else every label ``name`` is the leading words of."""
+    exact = [s for s in speakers if s.casefold() == name.casefold()]
+    return exact or [s for s in speakers if name_matches(name, s)]
+
+
 def _apply_csm_names(names: list[str], speakers: list[str], roles: dict[str, str],
                      sources: dict[str, str], transcript: Transcript) -> list[str]:
     unmatched = []
     for name in names:
-        exact = [s for s in speakers if s.casefold() == name.casefold()]
-        found = exact or [s for s in speakers if name_matches(name, s)]
+        found = speakers_matching(name, speakers)
         if len(found) > 1:
             raise RoleError(f"{_where(transcript)}--csm {name!r} matches several speakers "
                             f"({', '.join(repr(s) for s in found)}); give the full label")

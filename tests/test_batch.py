@@ -208,7 +208,8 @@ def test_outputs_have_the_documented_columns(good_calls: Path, tmp_path: Path) -
     assert kim["vague-timeline_rate"] == "0.667" and kim["ack_gap_rate"] == "0"
     assert kim["most_common_findings"] == "Vague commitment. (2)"
     summary = (out / "summary.md").read_text()
-    assert "**3 calls** scored across **1 CSM**" in summary
+    assert "**3 calls** scored across **1 named CSM**" in summary
+    assert "no named CSM" not in summary
     assert "### Kim Ode" in summary
     assert "1. **Vague timeline** (2 of 3 calls). Try: name a day and a time." in summary
     assert f"]({acme['report']}) [00:15]" in summary
@@ -280,9 +281,13 @@ def test_the_shipped_fixtures_all_read_in_batch(tmp_path: Path) -> None:
     rows = {r["file"]: r for r in read_csv(out / "calls.csv")}
     errors = {e["file"]: e for e in read_csv(out / "errors.csv")}
     skipped = {s["file"] for s in read_csv(out / "skipped.csv")}
+    skipped_why = {s["file"]: s["reason"] for s in read_csv(out / "skipped.csv")}
     for folder in formats:
         for f in sorted(folder.iterdir()):
-            if f.is_file():
+            if f.is_file() and folder.name == "rttm":  # who spoke when, no words
+                assert str(f) not in rows
+                assert skipped_why[str(f)].startswith("timing only (rttm"), f
+            elif f.is_file():
                 assert str(f) in rows, (f, errors.get(str(f)))
                 assert rows[str(f)]["format"] == folder.name
     for f in sorted((fixtures / "malformed").iterdir()):
@@ -337,7 +342,168 @@ def test_sidecar_naming_nobody_is_a_roles_error(tmp_path: Path) -> None:
     assert code == 1
     (err,) = read_csv(out / "errors.csv")
     assert err["stage"] == "roles"
-    assert err["reason"].startswith("sidecar a.json.meta.json: --csm 'Zed Zero' matches no speaker")
+    assert err["reason"].startswith("the sidecar names CSM Zed Zero but no speaker matches")
+    assert "--csm" not in err["reason"]
+
+
+# --- generic diarization labels are not people ------------------------------------------
+
+@pytest.mark.parametrize("label", [
+    "A", "B", "0", "1", "12", "spk_0", "spk_1", "ch_0", "S1", "S2", "UU", "SPEAKER_00",
+    "speaker_01", "AGENT", "CUSTOMER", "END_USER 42", "HUMAN_AGENT", "Speaker 1",
+    "Speaker A", "Unknown Speaker", "Guest-2", "Participant 3", "Channel 1", "caller",
+    "Spk3", "",
+])
+def test_a_diarization_label_is_generic(label: str) -> None:
+    from coach.roles import is_generic_label
+
+    assert is_generic_label(label)
+
+
+@pytest.mark.parametrize("label", [
+    "Priya Nair", "Kim Ode", "Al", "Ed", "Bo Wu", "Lee", "Agent Smith", "José Muñoz",
+    "S. Patel", "Dr. Grace Liu", "Customer Success Team",
+])
+def test_a_name_is_not_generic(label: str) -> None:
+    from coach.roles import is_generic_label
+
+    assert not is_generic_label(label)
+
+
+def generic_call(csm: str, customer: str, intro: str = INTRO) -> str:
+    return coach_json(csm, customer, csm_says=intro)
+
+
+def test_generic_labels_are_not_csms(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    roster = write(tmp_path / "team.toml", '[team]\ncsms = ["Priya Nair"]\n')
+    write(calls / "a1.json", generic_call("A", "B"))  # two files' "A": not one person
+    write(calls / "a2.json", generic_call("A", "B"))
+    write(calls / "agent1.json", generic_call("AGENT", "CUSTOMER"))
+    write(calls / "spk.json", generic_call("spk_1", "spk_0"))
+    # a name in the call: the CSM says who they are
+    write(calls / "intro.json",
+          generic_call("SPEAKER_00", "SPEAKER_01", "Hi, it's Kim Ode from Acme, thanks for "
+                       "making the time."))
+    # ... and the roster knows her full name
+    write(calls / "priya.json",
+          generic_call("0", "1", "Hi there, this is Priya from Acme, thanks for making the time."))
+    # the sidecar names the person; the speaker is detected
+    write(calls / "side.json", generic_call("S1", "S2"))
+    write(calls / "side.json.meta.json", '{"csm": "Sam Lee"}')
+    # the sidecar names the person and the speaker (detection alone would not pick B)
+    write(calls / "both.json", coach_json("B", "A", csm_says="Okay."))
+    write(calls / "both.json.meta.json", '{"csm": ["Sam Lee", "B"]}')
+    out = tmp_path / "out"
+    code, output = run([str(calls), "--out", str(out), "--roster", str(roster), "--jobs", "1"])
+    assert code == 0, output
+    rows = {Path(r["file"]).name: r for r in read_csv(out / "calls.csv")}
+    assert {n: r["csm"] for n, r in rows.items()} == {
+        "a1.json": "", "a2.json": "", "agent1.json": "", "spk.json": "",
+        "intro.json": "Kim Ode", "priya.json": "Priya Nair", "side.json": "Sam Lee",
+        "both.json": "Sam Lee"}
+    assert rows["a1.json"]["csm_speaker"] == "A" and rows["spk.json"]["csm_speaker"] == "spk_1"
+    assert rows["both.json"]["csm_speaker"] == "B"
+    assert rows["side.json"]["csm_source"] == rows["both.json"]["csm_source"] == "sidecar"
+    csms = {r["csm"]: r for r in read_csv(out / "csms.csv")}
+    assert set(csms) == {"Kim Ode", "Priya Nair", "Sam Lee"}
+    assert csms["Sam Lee"]["calls"] == "2"
+    summary = (out / "summary.md").read_text()
+    assert "**8 calls** scored across **3 named CSMs**" in summary
+    assert "4 calls with no named CSM — add a sidecar or roster" in summary
+    for label in ("A", "B", "AGENT", "spk_1", "SPEAKER_00", "0", "S1"):
+        assert f"### {label}\n" not in summary
+    unnamed = summary.split("## 4 calls with no named CSM", 1)[1]
+    assert all(f"[{n}]" in unnamed for n in ("a1.json", "a2.json", "agent1.json", "spk.json"))
+    assert "CSM speaker `AGENT`" in unnamed
+    assert read_csv(out / "skipped.csv") == []  # the sidecars went with their calls
+
+
+def test_undecided_csm_advises_what_batch_has(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    write(calls / "who.json", coach_json("spk_0", "spk_1", csm_says="Okay."))
+    write(calls / "bad.json", coach_json("Sam Lee", "Ana Cruz"))
+    write(calls / "bad.json.meta.json", '{"csm": "Zed Zero"}')
+    write(calls / "two.json", coach_json("Sam Lee", "Sam Cruz"))
+    write(calls / "two.json.meta.json", '{"csm": "Sam"}')
+    out = tmp_path / "out"
+    code, _ = run([str(calls), "--out", str(out), "--jobs", "1"])
+    assert code == 1
+    errors = {Path(e["file"]).name: e for e in read_csv(out / "errors.csv")}
+    assert set(errors) == {"who.json", "bad.json", "two.json"}
+    assert all(e["stage"] == "roles" and "--csm" not in e["reason"] for e in errors.values())
+    who = errors["who.json"]["reason"]
+    assert "sidecar who.json.meta.json" in who and "--roster" in who and "'spk_0'" in who
+    assert "matches several speakers" in errors["two.json"]["reason"]
+
+
+# --- outputs follow the umask ------------------------------------------------------------
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_outputs_follow_the_umask(good_calls: Path, tmp_path: Path, umask: int,
+                                  mode: int) -> None:
+    out = tmp_path / "out"
+    old = os.umask(umask)
+    try:
+        code, output = run([str(good_calls), "--out", str(out), "--jobs", "1"])
+    finally:
+        os.umask(old)
+    assert code == 0, output
+    files = [p for p in out.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"summary.md", "calls.csv", "calls.jsonl", "csms.csv", "errors.csv",
+            "skipped.csv"} <= names
+    assert len(list((out / "reports").iterdir())) == 3
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}
+
+
+# --- the counts agree ----------------------------------------------------------------------
+
+def test_the_bar_the_summary_and_errors_csv_agree(good_calls: Path, tmp_path: Path) -> None:
+    import io
+
+    write(good_calls / "empty.vtt", "")  # discover
+    write(good_calls / "corrupt.vtt", "WEBVTT\n\n1\n00:00:01.000 --> garbage\nKim: hi\n")  # read
+    write(good_calls / "boom.json", coach_json("Kim Ode", "Joe Bloggs", csm_says=INTRO + " BOOM"))
+    write(good_calls / "side.json", coach_json("Kim Ode", "Joe Bloggs", csm_says=INTRO))
+    write(good_calls / "side.json.meta.json", '{"csm_name": "x"}')  # sidecar
+    write(good_calls / "2024-05-06 acme.vtt.meta.json", '{"account": "Acme"}')  # used
+    write(good_calls / "lost.vtt.meta.json", '{"account": "Gone"}')  # orphan
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "rttm"
+    write(good_calls / "diar.rttm", (fixtures / "two_party_call.rttm").read_bytes())
+    out = tmp_path / "out"
+    stream = io.StringIO()
+    result = batch_run.run_batch(batch_run.BatchOptions(
+        paths=[good_calls], out=out, jobs=1, progress_stream=stream, progress=True))
+    errors = read_csv(out / "errors.csv")
+    assert {Path(e["file"]).name: e["stage"] for e in errors} == {
+        "empty.vtt": "discover", "corrupt.vtt": "read", "boom.json": "analyze",
+        "side.json": "sidecar"}
+    assert result.failed == len(errors) == 4
+    last = stream.getvalue().rstrip().rsplit("\r", 1)[-1]
+    assert last.endswith(" 4 failed"), last
+    assert "**4 failed**" in (out / "summary.md").read_text()
+    assert "4 failed" in batch_run.main_message(result, out)
+    skipped = {Path(s["file"]).name: s["reason"] for s in read_csv(out / "skipped.csv")}
+    assert set(skipped) == {"lost.vtt.meta.json", "diar.rttm"}  # not the used sidecar
+    assert "missing transcript (lost.vtt)" in skipped["lost.vtt.meta.json"]
+    assert skipped["diar.rttm"].startswith("timing only (rttm") and "not scored" in skipped[
+        "diar.rttm"]
+    rows = {Path(r["file"]).name: r for r in read_csv(out / "calls.csv")}
+    assert "diar.rttm" not in rows and rows["2024-05-06 acme.vtt"]["account"] == "Acme"
+    assert "2 skipped, 1 of them timing only (no words), not scored" in (
+        out / "summary.md").read_text()
+
+
+def test_a_text_less_transcript_is_skipped_not_scored(tmp_path: Path) -> None:
+    """Whatever lets an RTTM file through discovery, the worker does not score it."""
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "rttm"
+    task = batch_worker.FileTask(path=str(fixtures / "two_party_call.rttm"),
+                                 report_rel="reports/x.json", key="k")
+    worker = batch_worker.Worker(batch_worker.WorkerConfig(out_dir=str(tmp_path)))
+    (outcome,) = worker.run([task])
+    assert not outcome.ok and outcome.stage is None
+    assert outcome.skipped and outcome.skipped.startswith("timing only (rttm")
 
 
 @pytest.mark.parametrize(("content", "field", "message"), [
@@ -647,7 +813,7 @@ def test_priorities_rank_by_severity_weighted_frequency() -> None:
     assert "1. **Acknowledgment gap** (1 of 1 escalations). Try: acknowledge first." in md
     assert "[a.vtt](reports/a.vtt.json) [02:15] “So what happened is”" in md
     assert "[b.vtt](reports/b.vtt.json) [1:02:05]" in md
-    assert mmss(59.6) == "01:00"
+    assert f"[a.vtt](reports/a.vtt.json) [{mmss(135.0)}]" in md  # the renderers' clock
 
 
 # --- the real analysis -------------------------------------------------------------------

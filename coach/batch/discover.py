@@ -18,9 +18,10 @@ from pathlib import Path
 
 from coach.errors import InputError
 
+SIDECAR = ".meta.json"
 # companions of a transcript, not transcripts themselves
 COMPANION_SUFFIXES: dict[str, str] = {
-    ".meta.json": "sidecar metadata",
+    SIDECAR: "sidecar metadata",
     ".labels.json": "label file",
     ".expect.yaml": "expectation file",
     ".expect.yml": "expectation file",
@@ -64,6 +65,7 @@ class Rejected:
     path: Path
     reason: str
     failed: bool
+    sidecar_of: Path | None = None  # a sidecar's transcript (``x.vtt`` of ``x.vtt.meta.json``)
 
 
 def discover(paths: Sequence[Path], *, exclude: Sequence[Path] = (),
@@ -112,10 +114,14 @@ def _one(path: Path, rel: str, seen: set[str], input_format: str | None,
     lower = path.name.lower()
     for suffix, what in COMPANION_SUFFIXES.items():
         if lower.endswith(suffix):
+            owner = path.with_name(path.name[:-len(suffix)]) if suffix == SIDECAR else None
             if explicit:
                 yield Rejected(path, f"{what}, not a transcript", failed=True)
+            elif owner is not None and not owner.is_file():
+                yield Rejected(path, f"{what} of a missing transcript ({owner.name})",
+                               failed=False)
             else:
-                yield Rejected(path, what, failed=False)
+                yield Rejected(path, what, failed=False, sidecar_of=owner)
             return
     ext = path.suffix.lower()
     if ext in NON_TRANSCRIPT_EXTS and input_format is None:

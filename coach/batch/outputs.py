@@ -2,7 +2,8 @@
 
 Every output goes to a temporary file in the same directory and is then renamed over
 the target with ``os.replace`` (atomic on one file system), so a reader, a crash or a
-Ctrl-C sees either the old file or the new one, never a truncated one.
+Ctrl-C sees either the old file or the new one, never a truncated one. Files get the
+mode the umask gives (0644 under 022), as any other write would.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CALL_COLUMNS: tuple[str, ...] = (
     "date_source",
     "csm",
     "csm_source",
+    "csm_speaker",
     "account",
     "call_type",
     "call_type_confidence",
@@ -48,10 +50,35 @@ SKIPPED_COLUMNS: tuple[str, ...] = ("file", "reason")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same directory."""
+def umask_mode() -> int:
+    """The mode ``open()`` gives a new file under the current umask (0644 under 022).
+
+    ``tempfile.mkstemp`` creates its file 0600 whatever the umask, which would leave a
+    shared week folder unreadable to the rest of the team.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A temporary file next to ``path`` (same file system: the rename is atomic),
+    with the mode an ordinary write would give it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, umask_mode())
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return fd, tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same directory."""
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -72,8 +99,7 @@ def atomic_open(path: Path) -> Iterator[TextIO]:
 
     Used to stream large outputs (calls.csv) row by row without holding them in memory.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh

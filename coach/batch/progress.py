@@ -14,7 +14,7 @@ from typing import TextIO
 
 class Progress:
     def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool | None = None,
-                 label: str = "scoring") -> None:
+                 label: str = "scoring", failed: int = 0) -> None:
         self.stream = stream if stream is not None else sys.stderr
         if enabled is None:
             isatty = getattr(self.stream, "isatty", None)
@@ -23,7 +23,7 @@ class Progress:
         self.total = total
         self.label = label
         self.done = 0
-        self.failed = 0
+        self.failed = failed  # files that failed before scoring (discovery, sidecars)
         self._start = time.monotonic()
         self._last = 0.0
         self._width = 0

@@ -45,12 +45,14 @@ from coach.batch.worker import (
     ping,
     run_pool_chunk,
     settled_gc,
+    timing_only,
 )
 from coach.errors import CoachError, InputError
 from coach.report import FLAG_CODES
 
 REPORTS_DIR = "reports"
 MAX_POOL_RESTARTS = 8
+TIMING_ONLY_FORMATS = frozenset({"rttm"})  # speaker times without words: nothing to score
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -113,9 +115,21 @@ class _Run:
     words: int = 0
     analysed: int = 0
 
+    timing_only: int = 0  # of the skipped, files with speaker times and no words
+
     def fail(self, path: str, stage: str, reason: str) -> None:
         self.errors.append({"file": path, "stage": stage, "reason": reason})
         self.error_paths.add(path)
+
+    def skip(self, path: str, reason: str, *, timing_only: bool = False) -> None:
+        self.skipped.append({"file": path, "reason": reason})
+        self.timing_only += timing_only
+
+    @property
+    def failed(self) -> int:
+        """Files that count against the exit code (the bar, the summary and the CLI
+        all show this number)."""
+        return sum(1 for e in self.errors if e["stage"] != "interrupted")
 
 
 def run_batch(opts: BatchOptions) -> BatchResult:
@@ -143,7 +157,8 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     interrupted = False
     try:
         _discover(run, fp, roster_sha)
-        progress = Progress(len(run.tasks), stream=opts.progress_stream, enabled=opts.progress)
+        progress = Progress(len(run.tasks), stream=opts.progress_stream, enabled=opts.progress,
+                            failed=run.failed)  # files that failed before scoring count too
         _score(run, progress, config, pool)
     except KeyboardInterrupt:
         interrupted = True
@@ -188,10 +203,15 @@ def _discover(run: _Run, fp: str, roster_sha: str | None) -> None:
     taken: set[str] = set()
     for found in discover(opts.paths, exclude=[out], input_format=opts.input_format):
         if isinstance(found, Rejected):
+            if found.sidecar_of is not None and found.sidecar_of.is_file():
+                continue  # read with its transcript, not a file of its own
             if found.failed:
                 run.fail(str(found.path), "discover", found.reason)
             else:
-                run.skipped.append({"file": str(found.path), "reason": found.reason})
+                run.skip(str(found.path), found.reason)
+            continue
+        if found.format_hint in TIMING_ONLY_FORMATS:
+            run.skip(str(found.path), timing_only(fmt=found.format_hint), timing_only=True)
             continue
         _consider(run, found, fp, roster_sha, taken)
 
@@ -206,10 +226,7 @@ def _consider(run: _Run, found: Found, fp: str, roster_sha: str | None, taken: s
         return
     date, date_source = date_of(found.path, sidecar.call_date if sidecar else None)
     if (opts.since and date < opts.since) or (opts.until and date > opts.until):
-        run.skipped.append({
-            "file": path,
-            "reason": f"outside --since/--until (date {date.isoformat()} from {date_source})",
-        })
+        run.skip(path, f"outside --since/--until (date {date.isoformat()} from {date_source})")
         return
     try:
         content_sha = sha256_file(found.path)
@@ -263,7 +280,9 @@ def _record(run: _Run, outcomes: Sequence[Outcome], progress: Progress) -> None:
     for o in outcomes:
         if o.fatal:
             raise CoachError(o.reason or "the analyzer could not be built")
-        if o.ok:
+        if o.skipped:
+            run.skip(o.path, o.skipped, timing_only=True)
+        elif o.ok:
             assert o.result is not None
             run.store.put(o.key, {"file": o.path, "result": o.result})
             run.words += int(o.result.get("words") or 0)
@@ -469,11 +488,11 @@ def _finish(run: _Run, interrupted: bool) -> BatchResult:
     atomic_write_text(out / "errors.csv", csv_text(ERROR_COLUMNS, run.errors))
     atomic_write_text(out / "skipped.csv", csv_text(SKIPPED_COLUMNS, run.skipped))
     atomic_write_text(out / "csms.csv", csv_text(CSM_COLUMNS, team.csm_rows()))
-    failed = sum(1 for e in run.errors if e["stage"] != "interrupted")
+    failed = run.failed
     atomic_write_text(
         out / "summary.md",
         render_summary(team, failed=failed, skipped=len(run.skipped), resumed=run.resumed,
-                       interrupted=interrupted),
+                       interrupted=interrupted, timing_only=run.timing_only),
     )
     return BatchResult(
         scored=writer.count,

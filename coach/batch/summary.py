@@ -21,6 +21,8 @@ SEVERITY_WEIGHT = {"high": 3, "medium": 2, "low": 1}
 ESCALATION_FLAGS = frozenset({"acknowledgment-gap", "no-executive-path"})
 EXAMPLES_PER_FLAG = 3
 PRIORITIES = 3
+UNNAMED_LISTED = 50  # calls with no named CSM listed by name in the summary
+NO_CSM = "no named CSM"
 
 CSM_COLUMNS: tuple[str, ...] = (
     "csm",
@@ -201,6 +203,8 @@ class TeamStats:
     flag_calls: Counter[str] = field(default_factory=Counter)
     csm_sources: Counter[str] = field(default_factory=Counter)
     lowest: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
+    unnamed: int = 0  # calls whose CSM no roster, sidecar or name in the call names
+    unnamed_calls: list[dict[str, Any]] = field(default_factory=list)  # the first few
     _order: int = 0
 
     def add(self, row: dict[str, Any]) -> None:
@@ -223,7 +227,12 @@ class TeamStats:
         for code, n in (row.get("flags") or {}).items():
             if n:
                 self.flag_calls[code] += 1
-        for name in row.get("csms") or ([row["csm"]] if row.get("csm") else []):
+        names = row.get("csms") or ([row["csm"]] if row.get("csm") else [])
+        if not names:
+            self.unnamed += 1
+            if len(self.unnamed_calls) < UNNAMED_LISTED:
+                self.unnamed_calls.append(_call_ref(row))
+        for name in names:
             key = " ".join(name.split()).casefold()
             stats = self.csms.get(key)
             if stats is None:
@@ -242,7 +251,8 @@ class TeamStats:
 
 
 def _call_ref(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row.get(k) for k in ("file", "report", "csm", "call_type", "score", "date")}
+    return {k: row.get(k) for k in ("file", "report", "csm", "csm_speaker", "call_type",
+                                    "score", "date")}
 
 
 def _link(file: str | None, report: str | None) -> str:
@@ -262,7 +272,8 @@ def _quote(text: str | None) -> str:
 
 
 def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
-                   generated: dt.date | None = None, interrupted: bool = False) -> str:
+                   generated: dt.date | None = None, interrupted: bool = False,
+                   timing_only: int = 0) -> str:
     """The Markdown summary: the week in a few lines, then three priorities per CSM."""
     lines: list[str] = []
     period = (
@@ -278,14 +289,19 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
         lines.append("")
     n_csm = len(team.csms)
     parts = [f"**{team.calls} call{'s' if team.calls != 1 else ''}** scored across "
-             f"**{n_csm} CSM{'s' if n_csm != 1 else ''}**"]
+             f"**{n_csm} named CSM{'s' if n_csm != 1 else ''}**"]
     if resumed:
         parts.append(f"{resumed} reused from an earlier run")
     if failed:
         parts.append(f"**{failed} failed** (see [errors.csv](errors.csv))")
     if skipped:
-        parts.append(f"{skipped} skipped (see [skipped.csv](skipped.csv))")
+        what = (f", {timing_only} of them timing only (no words), not scored"
+                if timing_only else "")
+        parts.append(f"{skipped} skipped{what} (see [skipped.csv](skipped.csv))")
     lines.append("- " + "; ".join(parts) + ".")
+    if team.unnamed:
+        lines.append(f"- **{_unnamed_line(team.unnamed)}** (listed at the end; "
+                     "they count in the team's figures, not in any CSM's).")
     if team.calls:
         mean = team.score_sum / team.scored if team.scored else None
         esc_share = 100 * team.escalations / team.calls
@@ -306,7 +322,7 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
                        key=lambda x: (x[0], x[1]), reverse=True)
         if worst:
             refs = ", ".join(
-                f"{_link(r['file'], r['report'])} ({r['score']}, {r['csm']}, "
+                f"{_link(r['file'], r['report'])} ({r['score']}, {r['csm'] or NO_CSM}, "
                 f"{str(r['call_type']).replace('_', '-')})"
                 for _, _, r in worst
             )
@@ -355,5 +371,23 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
             best = " ".join(_sentence(s.labels.get(k, k)) for k, _ in s.strengths.most_common(2))
             lines.append("")
             lines.append(f"Strengths to keep: {best}")
+    if team.unnamed:
+        lines += ["", f"## {_unnamed_line(team.unnamed)}", "",
+                  "Their speakers have generic labels (`A`, `spk_0`, `SPEAKER_00`, `AGENT`…), "
+                  "which are slots in one file, not people. Name the CSM in a sidecar "
+                  "`<file>.meta.json` (`{\"csm\": \"Their Name\"}`), or give `--roster` "
+                  "with the team's CSMs when they say their name in the call.", ""]
+        for r in team.unnamed_calls:
+            score = f", score {r['score']}" if r.get("score") is not None else ""
+            lines.append(f"- {_link(r['file'], r['report'])}: CSM speaker "
+                         f"`{r.get('csm_speaker') or '?'}`, "
+                         f"{str(r['call_type']).replace('_', '-')}{score}")
+        if team.unnamed > len(team.unnamed_calls):
+            lines.append(f"- … and {team.unnamed - len(team.unnamed_calls)} more "
+                         "(the rows of calls.csv with an empty `csm`)")
     lines.append("")
     return "\n".join(lines)
+
+
+def _unnamed_line(n: int) -> str:
+    return (f"{n} call{'s' if n != 1 else ''} with no named CSM — add a sidecar or roster")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.batch.outputs import atomic_write_text
+from coach.batch.people import csm_people, csm_speakers
 from coach.errors import CoachError, InputError, RoleError
 
 QUOTE_MAX = 160
@@ -58,6 +59,7 @@ class Outcome:
     stage: str | None = None
     reason: str | None = None
     fatal: bool = False  # the analyzer itself could not be built: stop the run
+    skipped: str | None = None  # read, but nothing to score (timing only): why
 
     @property
     def ok(self) -> bool:
@@ -131,6 +133,9 @@ class Worker:
                 continue
             except Exception as err:  # noqa: BLE001 - one bad file must not stop the chunk
                 outcomes[i] = _fail(task, "read", f"unexpected {type(err).__name__}: {err}")
+                continue
+            if not getattr(transcript, "has_text", True):
+                outcomes[i] = Outcome(task.path, task.key, skipped=timing_only(transcript))
                 continue
             try:
                 transcript, source = decide_roles(transcript, task, self.roster)
@@ -225,6 +230,13 @@ def _read(path: str, input_format: str | None) -> Any:
     return read_transcript(Path(path), input_format=input_format)
 
 
+def timing_only(t: Any = None, fmt: str | None = None) -> str:
+    """The skipped.csv reason for a file with speaker times and no words (RTTM)."""
+    fmt = fmt or getattr(t, "format", None) or "rttm"
+    return (f"timing only ({fmt}: who spoke when, no words): not scored; "
+            "analyse the transcript with the words instead")
+
+
 def _fail(task: FileTask, stage: str, reason: str) -> Outcome:
     return Outcome(task.path, task.key, stage=stage, reason=reason)
 
@@ -257,29 +269,64 @@ def decide_roles(transcript: Any, task: FileTask, roster: Any) -> tuple[Any, str
     ``csm``; otherwise the roles module's own means (the format, e.g. ``AGENT``, or
     detection from self-introductions). Colleagues the sidecar lists as internal are
     internal whichever way the CSM was found (and are never taken for the CSM).
-    """
-    from coach.roles import assign_roles
 
+    The sidecar's ``csm`` entries that match a speaker label choose the CSM speaker; an
+    entry that matches no label is the person's name, for a file whose CSM speaker has a
+    generic label (``spk_0``, ``A``), which the format or detection then finds.
+    """
     team = _with_internal(roster, task.internal)
-    if not getattr(transcript, "has_text", True):  # RTTM: timing only, no CSM needed
-        t = assign_roles(transcript, csm=list(task.csm), roster=team, require_csm=False)
-        return _relabel(t, task, roster), _csm_source(t) or "n/a"
     if roster is not None and any(_roster_csm(roster, s) for s in transcript.speakers):
-        t = assign_roles(transcript, roster=team, require_csm=True)
+        t = _assign(transcript, team, task)
         return _relabel(t, task, roster), _csm_source(t) or "roster"
-    if task.csm:
-        try:
-            t = assign_roles(transcript, csm=list(task.csm), roster=team, require_csm=True)
-        except RoleError as err:
-            raise RoleError(f"sidecar {task.sidecar or ''}: {_reason(err, task.path)}") from err
-        if not any(turn.role == "csm" for turn in t.turns):
+    labels, people = sidecar_labels(task.csm, transcript.speakers)
+    if labels:
+        t = _assign(transcript, team, task, csm=labels)
+        return _relabel(t, task, roster), "sidecar"
+    t = _assign(transcript, team, task)
+    if people:
+        from coach.roles import is_generic_label
+
+        taken = [s for s in t.speakers if t.role_of(s) == "csm"]
+        if any(not is_generic_label(s) for s in taken):
             raise RoleError(
-                f"the sidecar names CSM {', '.join(task.csm)} but no speaker matches "
+                f"the sidecar names CSM {', '.join(people)} but no speaker matches "
                 f"(speakers: {', '.join(transcript.speakers)})"
             )
         return _relabel(t, task, roster), "sidecar"
-    t = assign_roles(transcript, roster=team, require_csm=True)
     return _relabel(t, task, roster), _csm_source(t) or "detected"
+
+
+def sidecar_labels(names: Sequence[str], speakers: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The sidecar's ``csm`` entries split into speaker labels (exact, or a label's leading
+    words, as ``--csm`` matches) and names of people that match no label."""
+    from coach.roles import speakers_matching
+
+    labels: list[str] = []
+    people: list[str] = []
+    for name in names:
+        found = speakers_matching(name, speakers)
+        if len(found) > 1:
+            raise RoleError(f"the sidecar's csm {name!r} matches several speakers "
+                            f"({', '.join(repr(s) for s in found)}); give the full label")
+        (labels if found else people).append(name)
+    return labels, people
+
+
+def _assign(transcript: Any, team: Any, task: FileTask, csm: Sequence[str] = ()) -> Any:
+    """``assign_roles``; when the CSM stays undecided, say what batch can do about it
+    (a sidecar, a roster: batch has no ``--csm``)."""
+    from coach.batch.people import speaker_list
+    from coach.roles import assign_roles
+
+    t = assign_roles(transcript, csm=list(csm), roster=team, require_csm=False)
+    if csm_speakers(t):
+        return t
+    side = f"{Path(task.path).name}.meta.json"
+    raise RoleError(
+        f"cannot decide which speaker is the CSM; say who it is in a sidecar {side} "
+        f"(\"csm\": the speaker's label, or [\"Their Name\", \"label\"]) or give --roster "
+        f"FILE with the team's CSMs. Speakers: {speaker_list(transcript)}"
+    )
 
 
 def _roster_csm(roster: Any, label: str) -> bool:
@@ -327,20 +374,6 @@ def _relabel(t: Any, task: FileTask, roster: Any) -> Any:
     return t
 
 
-def canonical_csms(t: Any, roster: Any) -> list[str]:
-    """The CSM(s) of a call by their roster name when the roster knows them, so one
-    person's calls aggregate together whatever label each tool gave them."""
-    names: list[str] = []
-    for s in t.speakers:
-        if t.role_of(s) != "csm":
-            continue
-        hit = roster.match(s) if roster is not None else None
-        name = hit[1] if hit and hit[0] == "csm" else " ".join(s.split())
-        if name not in names:
-            names.append(name)
-    return names
-
-
 # --- the compact result ---------------------------------------------------------------
 
 def _short(text: str | None, limit: int = QUOTE_MAX) -> str:
@@ -354,7 +387,7 @@ def compact(report: Any, transcript: Any, csm_source: str, task: FileTask,
     speakers_roles: dict[str, str] = dict(report.source.speakers) or {
         s: transcript.role_of(s) for s in transcript.speakers
     }
-    csms = canonical_csms(transcript, roster)
+    csms = csm_people(transcript, roster, sidecar_labels(task.csm, transcript.speakers)[1])
     m = report.metrics
     ct = report.call_type
     flags = Counter(f.code for f in report.flags)
@@ -378,6 +411,7 @@ def compact(report: Any, transcript: Any, csm_source: str, task: FileTask,
     return {
         "csm": "; ".join(csms),
         "csms": csms,
+        "csm_speaker": "; ".join(csm_speakers(transcript)),
         "csm_source": csm_source,
         "call_type": ct.label,
         "call_type_confidence": round(float(ct.confidence), 3),
