@@ -81,7 +81,9 @@ def sequence(utts: list[Utterance], call_type: CallType) -> Sequence:
     if not seq.applicable:
         return seq
     ack = _first(csm, "acknowledge")
-    sol = _first(csm, "solution")
+    # solutioning is fixing, explaining or defending: the rubric's acknowledgment gap is
+    # "troubleshooting, explaining the root cause, or defending before acknowledging"
+    sol = next((u for u in csm if u.has("solution") or any(u.has(m) for m in DEFENSIVE)), None)
     seq.first_ack_at = ack.turn.start if ack else None
     seq.first_solution_at = sol.turn.start if sol else None
     seq.first_solution_quote = sol.quote("solution") if sol else None

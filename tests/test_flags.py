@@ -146,6 +146,25 @@ def test_acknowledgment_gap_only_on_escalations(analyzer):
     assert "acknowledgment-gap" not in codes(analyzer, lines, call_type="qbr")
 
 
+@pytest.mark.parametrize(
+    "defence",
+    [
+        "To be fair, that's not really on our side, the export job depends on your server settings.",
+        "Honestly it's only a handful of reports, it's not a big deal.",
+        "Support should have caught that sooner, that's their queue.",
+    ],
+)
+def test_defending_first_is_solutioning_before_acknowledging(analyzer, defence):
+    """The rubric's gap is troubleshooting, explaining *or defending* before acknowledging."""
+    lines = OPEN[:3] + [("csm", defence)] + OPEN[3:] + GOOD_CLOSE
+    report = analyzer.analyze(call(lines), call_type="escalation")
+    seq = report.sequence
+    assert seq.ack_before_solution is False
+    assert seq.first_solution_at is not None and seq.first_ack_at is not None
+    assert seq.first_solution_at < seq.first_ack_at
+    assert "acknowledgment-gap" in {f.code for f in report.flags}
+
+
 def test_interrupted_customer_but_not_a_backchannel(analyzer):
     tr = call(OPEN + GOOD_CLOSE)
     vent = tr.turns[1]
