@@ -90,3 +90,53 @@ def test_custom_rules_dir(run, tmp_path):
     (tmp_path / "moves" / "x.yaml").write_text("code: X\n")
     res = run("analyze", ESC, "--rules", str(tmp_path))
     assert res.exit_code == 2 and "x.yaml" in res.output
+
+
+# --- CLI edges: output paths, stdin, missing paths ----------------------------------------
+
+def test_output_in_a_missing_folder_is_created(run, tmp_path):
+    out = tmp_path / "week" / "sub" / "r.html"
+    res = run("analyze", ESC, "--format", "html", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert out.read_text().lstrip().lower().startswith("<!doctype html")
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file"])
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_2(run, tmp_path, where):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("x")
+    target = tmp_path if where == "folder" else blocker / "r.json"
+    res = run("analyze", ESC, "--format", "json", "-o", str(target))
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"coach: error: {target}:"), res.output
+    assert "internal error" not in res.output
+
+
+def test_dash_reads_standard_input_like_transcript_does(run):
+    text = Path(ESC).read_text(encoding="utf-8")
+    res = run("analyze", "-", "--format", "json", input=text)
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    from_file = json.loads(run("analyze", ESC, "--format", "json").output)
+    assert data["source"]["path"] == "<stdin>" and data["source"]["format"] == "teams-vtt"
+    assert data["call_type"] == from_file["call_type"] and data["score"] == from_file["score"]
+    assert run("transcript", "-", input=text).exit_code == 0
+    empty = run("analyze", "-", input="")
+    assert empty.exit_code == 2 and empty.output.startswith("coach: error: <stdin>:")
+
+
+@pytest.mark.parametrize("args", [
+    ["analyze", "{missing}"],
+    ["analyze", ESC, "--rules", "{missing}"],
+    ["batch", "{missing}", "--out", "{out}"],
+    ["batch", str(ROOT / "fixtures" / "srt"), "--out", "{out}", "--rules", "{missing}"],
+    ["analyze", ESC, "--roster", "{missing}"],
+])
+def test_a_missing_path_is_one_style_of_error(run, tmp_path, args):
+    missing = str(tmp_path / "nope")
+    argv = [a.format(missing=missing, out=tmp_path / "out") for a in args]
+    res = run(*argv)
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"coach: error: {missing}: no such"), lines

@@ -11,7 +11,10 @@ from coach.cli.common import (
     handle_errors,
     input_format_option,
     load_roster,
+    must_exist,
+    read_input,
     roster_option,
+    write_output,
 )
 from coach.render import FORMATS
 from coach.report import CallTypeLabel
@@ -20,7 +23,7 @@ CALL_TYPES = CallTypeLabel.__args__  # type: ignore[attr-defined]
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("file", metavar="FILE")
 @csm_option
 @roster_option
 @input_format_option
@@ -35,15 +38,16 @@ CALL_TYPES = CallTypeLabel.__args__  # type: ignore[attr-defined]
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
     default=None,
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file (its folder is created) instead of standard output.",
 )
 @click.option(
     "--rules",
     "rules_dirs",
     multiple=True,
-    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    callback=must_exist("folder"),
     help="Extra rules folder on top of the shipped rules (repeatable).",
 )
 @click.option(
@@ -67,19 +71,21 @@ def analyze(
     The format is detected from the content (Teams/Zoom VTT, SRT, text, Otter, coach
     JSON, AWS Transcribe, Call Analytics, WhisperX, Deepgram, AssemblyAI, Rev.ai,
     Speechmatics, Google Contact Center AI, RTTM).
+    FILE may be '-' to read standard input.
     Exit code 0 on success, 2 for bad input.
     """
-    from coach.analysis import Analyzer, prepare
+    from coach.analysis import Analyzer
     from coach.render import render
+    from coach.roles import assign_roles
 
-    tr = prepare(file, csm=csm, roster=load_roster(roster), input_format=input_format)
+    tr = read_input(file, input_format)
+    tr = assign_roles(tr, csm=csm, roster=load_roster(roster), require_csm=tr.has_text)
     report = Analyzer(rules_dirs).analyze(tr, call_type=call_type)
     if color is None:
         color = output is None and sys.stdout.isatty()
     text = render(report, fmt, color=bool(color) and fmt == "text", transcript=tr)
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_output(output, text)
         click.echo(f"coach: wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
-from coach.cli.common import handle_errors, input_format_option, roster_option
+from coach.cli.common import handle_errors, input_format_option, must_exist, roster_option
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                callback=must_exist())
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output directory (created; re-using it resumes an earlier run).")
 @roster_option
@@ -28,7 +28,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--until", type=_DATE, default=None, metavar="DATE",
               help="Only calls on or before DATE (YYYY-MM-DD).")
 @click.option("--rules", "rules_dirs", multiple=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(path_type=Path), metavar="DIR", callback=must_exist("folder"),
               help="A folder of the team's own rules, on top of the shipped ones (repeatable).")
 @input_format_option
 @click.option("--progress/--no-progress", default=None,

@@ -16,12 +16,13 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from coach.errors import CoachError
-from coach.models import FORMATS
+from coach.models import FORMATS, Transcript
 
 EXIT_ERROR = 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +67,50 @@ def load_roster(path: str | None):
     from coach.roster import Roster
 
     return Roster.load(path)
+
+
+def must_exist(kind: str = "file or directory") -> Callable[..., Any]:
+    """A click callback: every path given must exist, else the one-line error every
+    command uses (``coach: error: PATH: no such ...``, exit 2), not click's usage block."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        values = value if isinstance(value, tuple) else (value,)
+        for v in values:
+            if v is None or str(v) == "-":
+                continue
+            p = Path(v)
+            if not p.exists():
+                fail(f"{v}: no such {kind}")
+            if kind == "folder" and not p.is_dir():
+                fail(f"{v}: not a folder")
+        return value
+
+    return check
+
+
+def read_input(file: str, input_format: str | None = None) -> Transcript:
+    """The transcript in FILE, or on standard input when FILE is ``-``."""
+    from coach.readers import read_bytes, read_transcript
+
+    if file == "-":
+        return read_bytes(sys.stdin.buffer.read(), name="<stdin>", input_format=input_format)
+    return read_transcript(file, input_format=input_format)
+
+
+def write_output(path: str, text: str) -> None:
+    """Write a command's ``--output``, creating its folder; a path that cannot be written
+    is one line and exit 2, never an internal error."""
+    target = Path(path)
+    if target.is_dir():
+        fail(f"{path}: is a folder; give --output a file name")
+    blocker = next((p for p in target.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        fail(f"{path}: cannot write: {blocker} is a file, not a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as err:
+        fail(f"{path}: cannot write: {err.strerror or err}")
 
 
 csm_option = click.option(
