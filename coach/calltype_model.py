@@ -274,3 +274,17 @@ def fit(rows: Sequence[dict], trained_on: dict | None = None) -> CallTypeModel:
     cv = {"method": "leave-one-out", "l2_tried": list(PENALTIES), **_summary(preds)}
     info = {"calls": len(rows), **(trained_on or {})}
     return _model(_fit_binary(X, y, best[0]), _fit_conditional(Xs[rk], ty[rk], best[1]), best[0], best[1], info, cv)
+
+
+def same_model(a: Any, b: Any, tol: float = 1e-3) -> bool:
+    """Whether two dumped models agree: the same keys and values, numbers within ``tol``
+    (a refit on another machine's floating point may move the fourth decimal)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_model(a[k], b[k], tol) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_model(x, y, tol) for x, y in zip(a, b, strict=True))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) <= tol
+    return a == b

@@ -133,3 +133,16 @@ def test_analysis_confidence_is_the_model_probability():
     assert rep.call_type.label == "escalation"
     assert 0.5 <= rep.call_type.confidence <= 1.0
     assert rep.call_type.evidence
+
+
+def test_same_model_tolerates_the_fourth_decimal_only():
+    from coach.calltype_model import same_model
+
+    a = {"escalation": {"bias": -4.5996, "weights": {"grievance": 1.3612}}, "about": "x", "cv": [1, "a"]}
+    assert same_model(
+        a, {"escalation": {"bias": -4.5999, "weights": {"grievance": 1.3610}}, "about": "x", "cv": [1, "a"]}
+    )
+    assert not same_model(
+        a, {"escalation": {"bias": -4.7, "weights": {"grievance": 1.3612}}, "about": "x", "cv": [1, "a"]}
+    )
+    assert not same_model(a, {"escalation": {"bias": -4.5996, "weights": {}}, "about": "x", "cv": [1, "a"]})

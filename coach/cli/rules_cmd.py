@@ -275,8 +275,10 @@ def fit_cmd(calls_dir: str | None, check: bool) -> None:
         "# " + model.about + "\n" + srsly.yaml_dumps(model.model_dump(mode="json", exclude={"about"}), sort_keys=False)
     )
     if check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else ""
-        if current != text:
+        from coach.calltype_model import same_model
+
+        current = srsly.yaml_loads(target.read_text(encoding="utf-8")) if target.is_file() else None
+        if not isinstance(current, dict) or not same_model(current, model.model_dump(mode="json", exclude={"about"})):
             fail(f"{target} is stale: run `coach rules fit{' --calls ' + calls_dir if calls_dir else ''}`", code=1)
         click.echo(f"{target}: up to date ({len(rows)} calls)")
         return
