@@ -411,6 +411,7 @@ def test_generic_labels_are_not_csms(tmp_path: Path) -> None:
     summary = (out / "summary.md").read_text()
     assert "**8 calls** scored across **3 named CSMs**" in summary
     assert "4 calls with no named CSM — add a sidecar or roster" in summary
+    assert "scored 8 calls; 4 with no named CSM (add a sidecar or --roster)" in output
     for label in ("A", "B", "AGENT", "spk_1", "SPEAKER_00", "0", "S1"):
         assert f"### {label}\n" not in summary
     unnamed = summary.split("## 4 calls with no named CSM", 1)[1]

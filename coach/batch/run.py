@@ -81,6 +81,7 @@ class BatchResult:
     interrupted: bool = False
     words: int = 0  # words in the calls analysed in this run (for the benchmark)
     analysed: int = 0  # calls analysed in this run
+    unnamed: int = 0  # scored calls with no named CSM (generic labels, no sidecar/roster)
 
     @property
     def exit_code(self) -> int:
@@ -502,12 +503,15 @@ def _finish(run: _Run, interrupted: bool) -> BatchResult:
         interrupted=interrupted,
         words=run.words,
         analysed=run.analysed,
+        unnamed=team.unnamed,
     )
 
 
 def main_message(result: BatchResult, out: Path) -> str:
     """The lines the CLI prints when the run ends."""
     parts = [f"scored {result.scored} call{'s' if result.scored != 1 else ''}"]
+    if result.unnamed:
+        parts.append(f"{result.unnamed} with no named CSM (add a sidecar or --roster)")
     if result.resumed:
         parts.append(f"{result.resumed} reused from an earlier run")
     if result.failed:
