@@ -183,16 +183,23 @@ def test_csp_allows_exactly_the_inline_script():
     assert f"'sha256-{digest}'" in csp
 
 
+def _state(page: str, key: str) -> str | None:
+    m = re.search(rf'data-signal="{key}" data-state="([a-z]+)"', page)
+    return m.group(1) if m else None
+
+
 def test_signal_verdicts():
     page = render_html(make_report(), make_transcript())
-    assert re.search(r"Interruptions</div><div class=\"val\">1 <span class=\"v-bad\"", page)
+    assert _state(page, "interruptions") == "bad"
+    assert re.search(r"Interruptions</div><div class=\"val\">1 by the CSM <span class=\"v-bad\"", page)
     assert re.search(r"Confidence</div><div class=\"val\">high <span class=\"v-ok\"", page)
-    assert re.search(r"Jargon</div><div class=\"val\">3 <span class=\"v-bad\"", page)
+    assert re.search(r"Jargon</div><div class=\"val\">3 unexplained <span class=\"v-bad\"", page)
 
 
-@pytest.mark.parametrize("ratio,flag,mark", [
-    (0.35, None, "v-ok"), (0.62, "talk-ratio-high", "v-bad"), (0.45, None, None)])
-def test_talk_share_verdict_follows_band_and_flags(ratio, flag, mark):
+@pytest.mark.parametrize("ratio,flag,state,mark", [
+    (0.35, None, "ok", "v-ok"), (0.62, "talk-ratio-high", "bad", "v-bad"),
+    (0.45, None, "near", "v-near")])
+def test_talk_share_verdict_follows_band_and_flags(ratio, flag, state, mark):
     rep = make_report()
     rep.metrics.csm_talk_ratio = ratio
     rep.flags = [f for f in rep.flags if not f.code.startswith("talk-ratio")]
@@ -201,8 +208,11 @@ def test_talk_share_verdict_follows_band_and_flags(ratio, flag, mark):
     page = render_html(rep)
     val = re.search(r"CSM talk share</div><div class=\"val\">([^<]*)(<span class=\"([^\"]+)\")?",
                     page)
-    assert val and val.group(1).startswith(f"{round(ratio * 100)} %")
+    assert val and val.group(1).startswith(f"{round(ratio * 100)}%")
     assert val.group(3) == mark
+    assert _state(page, "talk_ratio") == state
+    if state == "near":
+        assert "a little over the band (within the tolerance)" in page
 
 
 def test_minimal_report_has_no_empty_boxes():

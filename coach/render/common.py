@@ -1,8 +1,6 @@
-"""Small formatting helpers shared by the text and markdown renderers."""
+"""Small formatting helpers shared by every renderer: one clock, one percent, one name."""
 
 from __future__ import annotations
-
-from coach.report import Report
 
 CALL_TYPE_NAMES = {
     "escalation": "Escalation",
@@ -20,13 +18,18 @@ STEP_NAMES = {
     "act": "Act",
     "follow_up": "Follow up",
 }
+ROLE_NAMES = {"csm": "CSM", "customer": "customer", "internal": "internal", "unknown": "unknown"}
 
 
 def clock(seconds: float | None) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour), rounded to the second; empty for no time."""
+    """``mm:ss`` (``h:mm:ss`` past an hour); empty for no time.
+
+    The one clock of every renderer: truncated to the second, like a media player and
+    like the HTML page's ``#t=`` anchors, so a moment shows the same stamp everywhere.
+    """
     if seconds is None:
         return ""
-    s = int(round(seconds))
+    s = max(0, int(seconds))
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
@@ -38,60 +41,14 @@ def stamp(seconds: float | None) -> str:
 
 
 def pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.0%}"
+    return "n/a" if v is None else f"{round(v * 100)}%"
 
 
-def signal_rows(r: Report) -> list[tuple[str, str, bool | None]]:
-    """(label, value, ok) for the communication signals; ok None = neutral."""
-    m = r.metrics
-    lo, hi = r.call_type.expected_talk_ratio
-    rows: list[tuple[str, str, bool | None]] = []
-    codes = {f.code for f in r.flags}
-    if m.csm_talk_ratio is None:
-        rows.append(("Talk ratio", f"n/a ({m.csm_talk_ratio_na or 'not computable'})", None))
-    else:
-        est = " (estimated)" if m.timing_estimated else ""
-        rows.append(
-            (
-                "Talk ratio",
-                f"{pct(m.csm_talk_ratio)}{est}, expected {pct(lo)}–{pct(hi)}",
-                "talk-ratio-high" not in codes and "talk-ratio-low" not in codes,
-            )
-        )
-    if m.interruptions_na:
-        rows.append(("Interruptions", f"n/a ({m.interruptions_na})", None))
-    else:
-        n = len(m.interruptions)
-        rows.append(
-            (
-                "Interruptions",
-                f"{n} (raw overlaps {m.interruptions_raw}, backchannels {m.backchannels})",
-                "interrupted-customer" not in codes,
-            )
-        )
-    if not r.timing_only:
-        unexplained = [j for j in m.jargon if not j.explained]
-        rows.append(
-            (
-                "Jargon",
-                "none"
-                if not unexplained
-                else f"{len(unexplained)} unexplained ({', '.join(sorted({j.term for j in unexplained})[:5])})",
-                "jargon" not in codes,
-            )
-        )
-        rows.append(("Empathy", m.empathy.level, m.empathy.level != "low"))
-        rows.append(("Confidence", m.confidence.level, m.confidence.level != "low"))
-        if m.sentiment_trend != "n/a":
-            rows.append(("Customer sentiment", m.sentiment_trend, m.sentiment_trend != "worsened"))
-    if m.customer_vent:
-        rows.append(("Customer's opening vent", f"{m.customer_vent.seconds:.0f}s uninterrupted", None))
-    if m.last_speaker:
-        rows.append(
-            (
-                "Spoke last",
-                f"{m.last_speaker} ({m.last_speaker_role})",
-                None if r.call_type.label != "escalation" else m.last_speaker_role in ("csm", "internal"),
-            )
-        )
-    return rows
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def pretty(name: str) -> str:
+    """``talk-ratio-high`` → ``Talk ratio high``."""
+    name = name.replace("_", " ").replace("-", " ").strip()
+    return name[:1].upper() + name[1:]

@@ -16,32 +16,19 @@ import html
 from collections.abc import Iterable, Sequence
 
 from coach.models import Transcript, Turn
-from coach.report import Evidence, Finding, Flag, Level, Report
+from coach.render.common import CALL_TYPE_NAMES, ROLE_NAMES, STEP_NAMES
+from coach.render.common import clock as stamp
+from coach.render.common import pct as _pct
+from coach.render.common import pretty as _pretty
+from coach.render.view import ReportView, Signal, build
+from coach.report import Evidence, Finding, Flag, Report
 
-CALL_TYPE_NAMES: dict[str, str] = {
-    "escalation": "Escalation",
-    "qbr": "QBR / business review",
-    "onboarding": "Onboarding",
-    "renewal": "Renewal",
-    "check_in": "Check-in",
-    "training": "Training",
-    "discovery": "Discovery",
-}
-STEP_NAMES: dict[str, str] = {
-    "acknowledge": "Acknowledge",
-    "understand": "Understand",
-    "own": "Own",
-    "act": "Act",
-    "follow_up": "Follow up",
-}
 STEP_SHORT: dict[str, str] = {
     "acknowledge": "Ack", "understand": "Und", "own": "Own", "act": "Act", "follow_up": "F/U",
 }
-ROLE_NAMES: dict[str, str] = {
-    "csm": "CSM", "customer": "customer", "internal": "internal", "unknown": "unknown",
-}
 
-OK, BAD, MEH = "✓", "✗", "–"
+OK, BAD, MEH, NEAR = "✓", "✗", "–", "~"
+STATE_MARK = {"ok": OK, "bad": BAD, "near": NEAR, "info": MEH}
 
 _SCRIPT = """
 (function () {
@@ -118,8 +105,11 @@ blockquote { margin:6px 0; padding:4px 10px; border-left:3px solid var(--line);
 .sig .name { font-size:13px; color:var(--muted); }
 .sig .val { font-size:18px; font-weight:650; }
 .sig .detail { font-size:13px; color:var(--muted); overflow-wrap:anywhere; }
-.v-ok { color:var(--ok); } .v-bad { color:var(--bad); } .v-meh { color:var(--meh); }
+.v-ok { color:var(--ok); } .v-bad { color:var(--bad); } .v-meh, .v-near { color:var(--meh); }
+.v-info { color:var(--muted); }
+.sig .verdict { font-size:13px; }
 .sig.bad { border-color:#efc3c3; background:#fff8f8; }
+.sig.near { border-color:#eadb9c; background:#fffdf3; }
 .gauge { position:relative; height:8px; background:#eceef2; border-radius:4px; margin:6px 0 2px; }
 .gauge .band { position:absolute; top:0; bottom:0; background:#bfe3cb; }
 .gauge .tick { position:absolute; top:-3px; width:3px; height:14px; background:var(--fg);
@@ -241,27 +231,8 @@ def e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def stamp(seconds: float | None) -> str:
-    """[mm:ss] style stamp (h:mm:ss past an hour); empty when there is no time."""
-    if seconds is None:
-        return ""
-    s = max(0, int(seconds))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{round(x * 100)} %"
-
-
 def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def _pretty(name: str) -> str:
-    name = name.replace("_", " ").replace("-", " ").strip()
-    return name[:1].upper() + name[1:]
 
 
 class _Page:
@@ -269,6 +240,7 @@ class _Page:
 
     def __init__(self, report: Report, transcript: Transcript | None) -> None:
         self.r = report
+        self.view: ReportView = build(report)
         self.tr = transcript if transcript is not None and transcript.turns else None
         self.turns: list[Turn] = self.tr.turns if self.tr else []
         # a text-less source (RTTM) still draws the timeline, but has no transcript to show
@@ -419,10 +391,10 @@ def _marked(text: str, marks: Sequence[tuple[str, str]]) -> str:
 
 
 def _verdict(mark: str) -> str:
-    """✓ / ✗ coloured; neutral verdicts carry no mark at all."""
+    """✓ / ~ / ✗ coloured; neutral verdicts carry no mark at all."""
     if mark == MEH:
         return ""
-    cls = {OK: "v-ok", BAD: "v-bad"}.get(mark, "v-meh")
+    cls = {OK: "v-ok", BAD: "v-bad", NEAR: "v-near"}.get(mark, "v-meh")
     return f'<span class="{cls}" aria-label="{e(mark)}">{mark}</span>'
 
 
@@ -450,6 +422,7 @@ def _header(p: _Page) -> str:
     if ct.evidence:
         why = "; ".join(_evidence(p, ev) for ev in ct.evidence[:4])
         rows.append(f"<li><b>Why:</b> {why}</li>")
+    rows.append(f'<li class="csm-line"><b>CSM:</b> {e(p.view.csm_line.split(":", 1)[1].strip())}</li>')
     notes = []
     if r.timing_only:
         notes.append("Timing-only source: signals that need the words are not available.")
@@ -483,104 +456,54 @@ def _evidence(p: _Page, ev: Evidence) -> str:
     return f"{p.ts(ev.at)}{who} “{e(ev.quote)}”"
 
 
-def _flag_codes(r: Report) -> set[str]:
-    return {f.code for f in r.flags}
+_STAMP = __import__("re").compile(r"\[(\d+:\d{2}(?::\d{2})?)\]")
 
 
-def _level_card(name: str, lv: Level) -> str:
-    if lv.level == "n/a":
-        return _card(name, "n/a", MEH, lv.reason)
-    mark = {"high": OK, "low": BAD}.get(lv.level, MEH)
-    return _card(name, lv.level, mark, lv.reason)
+def _detail_html(p: _Page, text: str) -> str:
+    """A signal's plain-text detail, escaped, with each [mm:ss] a link into the transcript."""
+    out, pos = [], 0
+    for m in _STAMP.finditer(text):
+        out.append(e(text[pos:m.start()]))
+        parts = [int(x) for x in m.group(1).split(":")]
+        secs = parts[0] * 60 + parts[1] if len(parts) == 2 else parts[0] * 3600 + parts[1] * 60 + parts[2]
+        out.append(p.ts(float(secs)))
+        pos = m.end()
+    out.append(e(text[pos:]))
+    return "".join(out)
 
 
-def _card(name: str, value: str, mark: str, detail: str = "", extra: str = "",
-          detail_html: str = "") -> str:
-    cls = "sig bad" if mark == BAD else "sig"
-    det = detail_html or (e(detail) if detail else "")
-    return (f'<div class="{cls}"><div class="name">{e(name)}</div>'
-            f'<div class="val">{e(value)} {_verdict(mark)}</div>{extra}'
-            + (f'<div class="detail">{det}</div>' if det else "") + "</div>")
+def _card(sig: Signal, detail_html: str, extra: str = "") -> str:
+    mark = STATE_MARK[sig.state]
+    cls = {"bad": "sig bad", "near": "sig near"}.get(sig.state, "sig")
+    verdict = (f'<div class="verdict v-{e(sig.state)}">{e(sig.verdict)}</div>' if sig.verdict else "")
+    return (f'<div class="{cls}" data-signal="{e(sig.key)}" data-state="{e(sig.state)}">'
+            f'<div class="name">{e(sig.label)}</div>'
+            f'<div class="val">{e(sig.value)} {_verdict(mark)}</div>{extra}{verdict}'
+            + (f'<div class="detail">{detail_html}</div>' if detail_html else "") + "</div>")
 
 
 def _signals(p: _Page) -> str:
     r, m = p.r, p.r.metrics
-    codes = _flag_codes(r)
     lo, hi = r.call_type.expected_talk_ratio
     cards = []
-    # talk ratio
-    if m.csm_talk_ratio is None:
-        cards.append(_card("CSM talk share", "n/a", MEH, m.csm_talk_ratio_na or ""))
-    else:
-        ratio = m.csm_talk_ratio
-        inside = lo <= ratio <= hi
-        mark = BAD if codes & {"talk-ratio-high", "talk-ratio-low"} else (OK if inside else MEH)
-        gauge = (f'<div class="gauge" aria-hidden="true"><span class="band" style="left:'
-                 f'{lo * 100:.1f}%;width:{(hi - lo) * 100:.1f}%"></span><span class="tick" '
-                 f'style="left:{min(100.0, m.csm_talk_ratio * 100):.1f}%"></span></div>')
-        label = CALL_TYPE_NAMES.get(r.call_type.label, r.call_type.label).lower()
-        detail = f"expected {round(lo * 100)}–{round(hi * 100)} % ({label})"
-        if mark == MEH:
-            detail += "; outside the band, within the flag's tolerance"
-        cards.append(_card("CSM talk share", _pct(ratio), mark, detail, extra=gauge))
-    # interruptions
-    if m.interruptions_na:
-        cards.append(_card("Interruptions", "n/a", MEH, m.interruptions_na))
-    else:
-        n = len(m.interruptions)
-        mark = BAD if "interrupted-customer" in codes else (OK if n == 0 else MEH)
-        bits = []
-        vent = sum(1 for i in m.interruptions if i.during_vent)
-        if vent:
-            bits.append(f"{vent} during the customer's vent")
-        if m.backchannels:
-            bits.append(f"{m.backchannels} backchannel{'s' if m.backchannels != 1 else ''} "
-                        "(mm-hmm, right…) not counted")
-        cards.append(_card("Interruptions", str(n), mark, "; ".join(bits)))
-    # vent
-    if m.customer_vent is not None:
-        v = m.customer_vent
-        cards.append(_card("Customer's opening vent", f"{v.seconds:.0f} s", MEH,
-                           detail_html=f"uninterrupted from {p.ts(v.start)}"))
-    # jargon
-    if not r.timing_only:
-        if not m.jargon:
-            cards.append(_card("Jargon", "none", OK))
-        else:
-            terms = list(dict.fromkeys(j.term for j in m.jargon))
-            mark = BAD if "jargon" in codes else MEH
-            cards.append(_card("Jargon", str(len(m.jargon)), mark, ", ".join(terms)))
-        cards.append(_level_card("Empathy", m.empathy))
-        cards.append(_level_card("Confidence", m.confidence))
-    # sentiment
-    if m.sentiment_trend != "n/a" or any(q.compound is not None for q in m.sentiment_quarters):
-        mark = {"improved": OK, "worsened": BAD}.get(m.sentiment_trend, MEH)
-        bars = []
-        for q in m.sentiment_quarters:
-            if q.compound is None:
-                bars.append(f'<i title="Q{q.quarter}: customer silent"></i>')
-            else:
-                h = min(50.0, abs(q.compound) * 50.0)
-                cls = "pos" if q.compound >= 0 else "neg"
-                bars.append(f'<i title="Q{q.quarter}: {q.compound:+.2f}"><b class="{cls}" '
-                            f'style="height:{h:.0f}%"></b></i>')
-        detail = " · ".join(f"Q{q.quarter} {'–' if q.compound is None else f'{q.compound:+.2f}'}"
-                            for q in m.sentiment_quarters)
-        extra = f'<div class="quarters" aria-hidden="true">{"".join(bars)}</div>' if bars else ""
-        cards.append(_card("Customer sentiment", m.sentiment_trend, mark, detail, extra=extra))
-    # last word
-    if m.last_speaker:
-        role = m.last_speaker_role or p.role_of(m.last_speaker)
-        det = ""
-        if m.last_csm_turn is not None:
-            last = m.last_csm_turn.model_copy(update={"quote": _short(m.last_csm_turn.quote)})
-            det = "CSM's last words: " + _evidence(p, last)
-        cards.append(_card("Spoke last", f"{m.last_speaker}", MEH,
-                           detail_html=f"{e(ROLE_NAMES.get(role, role))}"
-                           + (f"<br>{det}" if det else "")))
-    if m.wpm and not m.talk_time:
-        cards.append(_card("Pace (words/min)", " · ".join(
-            f"{ROLE_NAMES.get(k, k)} {v:.0f}" for k, v in m.wpm.items()), MEH))
+    for sig in p.view.signals:
+        extra = ""
+        if sig.key == "talk_ratio" and m.csm_talk_ratio is not None:
+            extra = (f'<div class="gauge" aria-hidden="true"><span class="band" style="left:'
+                     f'{lo * 100:.1f}%;width:{(hi - lo) * 100:.1f}%"></span><span class="tick" '
+                     f'style="left:{min(100.0, m.csm_talk_ratio * 100):.1f}%"></span></div>')
+        if sig.key == "sentiment":
+            bars = []
+            for q in m.sentiment_quarters:
+                if q.compound is None:
+                    bars.append(f'<i title="Q{q.quarter}: customer silent"></i>')
+                else:
+                    h = min(50.0, abs(q.compound) * 50.0)
+                    cls = "pos" if q.compound >= 0 else "neg"
+                    bars.append(f'<i title="Q{q.quarter}: {q.compound:+.2f}"><b class="{cls}" '
+                                f'style="height:{h:.0f}%"></b></i>')
+            extra = f'<div class="quarters" aria-hidden="true">{"".join(bars)}</div>' if bars else ""
+        cards.append(_card(sig, _detail_html(p, sig.detail), extra))
     table = ""
     if m.talk_time:
         words = not r.timing_only  # a text-less source has no words to count
@@ -739,18 +662,7 @@ def _sequence(p: _Page) -> str:
     table = ('<div class="scroll"><table class="steps"><tbody>'
              f'{"".join(rows)}</tbody></table></div>'
              if rows else '<p class="none">No steps recorded.</p>')
-    facts = []
-    if s.ack_before_solution is True:
-        facts.append(f"{_verdict(OK)} Acknowledged before solving"
-                     + (f" (first acknowledgment {p.ts(s.first_ack_at)})" if s.first_ack_at
-                        is not None else ""))
-    elif s.ack_before_solution is False:
-        where = (f" at {p.ts(s.first_solution_at)}" if s.first_solution_at is not None else "")
-        quote = f": “{e(s.first_solution_quote)}”" if s.first_solution_quote else ""
-        ack = (f"; first acknowledgment {p.ts(s.first_ack_at)}" if s.first_ack_at is not None
-               else "; no acknowledgment")
-        facts.append(f"{_verdict(BAD)} Started solving{where} before acknowledging{quote}{ack}")
-    facts += [f"{_verdict(BAD)} {e(x)}" for x in s.order_issues]
+    facts = [f"{_verdict(STATE_MARK[state])} {_detail_html(p, fact)}" for state, fact in p.view.sequence_facts]
     facts_html = (f'<ul class="plain" style="margin-top:10px">'
                   f'{"".join(f"<li>{x}</li>" for x in facts)}</ul>') if facts else ""
     return f'<section id="sequence"><h2>Sequence</h2>{table}{facts_html}</section>'
@@ -778,8 +690,9 @@ def _flag_item(p: _Page, n: int, f: Flag) -> str:
     body = f"<p>{e(f.message)}</p>"
     if f.quote:
         body += f"<blockquote>{e(f.quote)}</blockquote>"
-    if f.suggestion:
-        body += f'<p class="try"><b>Try:</b> {e(f.suggestion)}</p>'
+    suggestion = p.view.flags[n - 1].suggestion
+    if suggestion:
+        body += f'<p class="try"><b>Try:</b> {e(suggestion)}</p>'
     return f'<div class="item" id="flag-{n}"><div class="top">{top}</div>{body}</div>'
 
 
@@ -794,6 +707,7 @@ def _flags(p: _Page) -> str:
 def _findings(p: _Page) -> str:
     if not p.findings:
         return ('<section id="findings"><h2>Findings</h2>'
+                f'<p class="muted summary">{e(p.view.summary)}</p>'
                 '<p class="none">none.</p></section>')
     items = []
     for n, f in enumerate(p.findings, 1):
@@ -805,18 +719,16 @@ def _findings(p: _Page) -> str:
         body = f"<p>{e(f.message)}</p>"
         if f.quote:
             body += f"<blockquote>{e(f.quote)}</blockquote>"
-        if f.suggestion:
-            # a strength's suggestion is how to build on it; "Try:" is for what to change
-            lead = "Try:" if f.kind == "improvement" else "Keep it up:"
-            body += f'<p class="try"><b>{lead}</b> {e(f.suggestion)}</p>'
+        fv = p.view.findings[n - 1]
+        if fv.advice:
+            # a strength's advice is what to keep doing; "Try:" is for what to change
+            body += f'<p class="try"><b>{e(fv.advice_lead)}</b> {e(fv.advice)}</p>'
         if n in p.finding_turn:
             body += (f'<p class="no-print" style="font-size:13px">'
                      f'<a href="#turn-{p.finding_turn[n]}">show in transcript ↓</a></p>')
         items.append(f'<div class="item {e(f.kind)}" id="f-{n}"><div class="top">{top}</div>'
                      f"{body}</div>")
-    strengths = sum(1 for f in p.findings if f.kind == "strength")
-    summary = (f'<p class="muted" style="margin-top:-6px">{strengths} strength'
-               f"{'s' if strengths != 1 else ''}, {len(p.findings) - strengths} to improve</p>")
+    summary = f'<p class="muted summary" style="margin-top:-6px">{e(p.view.summary)}</p>'
     return f'<section id="findings"><h2>Findings</h2>{summary}{"".join(items)}</section>'
 
 

@@ -1,8 +1,12 @@
-"""Markdown report, for pasting into a ticket, a wiki or a coaching doc."""
+"""Markdown report, for pasting into a ticket, a wiki or a coaching doc.
+
+It formats the facts of :mod:`coach.render.view` and nothing else.
+"""
 
 from __future__ import annotations
 
-from coach.render.common import CALL_TYPE_NAMES, STEP_NAMES, pct, signal_rows, stamp
+from coach.render.common import clock, pct, stamp
+from coach.render.view import MARKS, build
 from coach.report import Report
 
 
@@ -11,55 +15,65 @@ def _md(text: str) -> str:
 
 
 def render_markdown(r: Report) -> str:
-    ct = r.call_type
-    out = [f"# Coaching report: {_md(r.source.path or 'call')}", ""]
-    if r.timing_only:
-        out.append(f"Format `{r.source.format}`: timing only (the source has no words).")
-    else:
-        out.append(f"**Call type:** {CALL_TYPE_NAMES[ct.label]} ({ct.confidence:.0%})  ")
-        out.append(
-            f"**Expected CSM talk share:** {pct(ct.expected_talk_ratio[0])}–{pct(ct.expected_talk_ratio[1])} · **Focus:** {ct.focus}  "
-        )
-        if r.score is not None:
-            out.append(f"**Score:** {r.score}/100")
-    out += ["", "## Communication signals", "", "| signal | value | |", "|---|---|---|"]
-    for label, value, good in signal_rows(r):
-        out.append(f"| {label} | {_md(value)} | {'✓' if good else '✗' if good is False else ''} |")
-    if r.findings:
-        out += ["", "## Timeline", ""]
-        for f in r.findings:
-            mark = "✓" if f.kind == "strength" else "✗"
-            line = f"- **{stamp(f.at)}** {mark} *{f.theme}* — {_md(f.message)}"
-            if f.quote:
-                line += f" “{_md(f.quote)}”"
-            out.append(line)
-            if f.kind == "improvement" and f.suggestion:
-                out.append(f"  - Try: {_md(f.suggestion)}")
-    if r.sequence.applicable:
-        out += ["", "## Sequence", "", "| step | | when | quote |", "|---|---|---|---|"]
-        for s in r.sequence.steps:
-            out.append(
-                f"| {STEP_NAMES[s.step]} | {'✓' if s.present else '✗'} | {stamp(s.at) or '—'} | {_md(s.quote or '')} |"
-            )
-        if r.sequence.ack_before_solution is not None:
-            out.append("")
-            out.append(f"Acknowledged before solutioning: **{'yes' if r.sequence.ack_before_solution else 'no'}**")
-    shown = [c for c in r.checks if c.met is not None]
-    if shown:
-        out += ["", "## Process checks", ""]
-        for chk in shown:
-            out.append(
-                f"- {'✓' if chk.met else '✗'} {chk.name}"
-                + (f" {stamp(chk.at)}" if chk.met and chk.at is not None else "")
-            )
-    out += ["", "## Risks and gaps", ""]
-    if not r.flags:
-        out.append("None.")
-    for f in r.flags:
-        when = f" {stamp(f.at)}" if f.at is not None else ""
-        out.append(f"- **{f.code}** ({f.severity}){when}: {_md(f.message)}")
+    v = build(r)
+    out = [f"# Coaching report: {_md(v.title)}", "", f"{_md(v.source_line)}  "]
+    out += [f"**{label}:** {_md(value)}  " for label, value in v.header]
+    if v.notes:
+        out.append("")
+        out += [f"> note: {_md(n)}" for n in v.notes]
+    if v.evidence:
+        out += ["", "## Why this call type", ""]
+        for at, who, quote, signal in v.evidence:
+            out.append(f"- {stamp(at)} {_md(who or '')}: “{_md(quote)}” ({signal})")
+    out += ["", "## Communication signals", "", "| signal | value | | verdict | detail |", "|---|---|---|---|---|"]
+    for s in v.signals:
+        out.append(f"| {s.label} | {_md(s.value)} | {s.mark} | {_md(s.verdict)} | {_md(s.detail)} |")
+    if v.talk_time:
+        out += ["", "## Talk time", "", "| speaker | role | talk | share | turns | words | wpm |",
+                "|---|---|---|---|---|---|---|"]
+        for sp, role, secs, share, turns, words, wpm in v.talk_time:
+            out.append(f"| {_md(sp)} | {role} | {clock(secs)} | {pct(share)} | {turns} | "
+                       f"{'' if words is None else words} | {'' if wpm is None else f'{wpm:.0f}'} |")
+    out += ["", "## Findings", "", v.summary, ""]
+    for f in v.findings:
+        mark = MARKS["ok" if f.kind == "strength" else "bad"]
+        who = f"{_md(f.speaker)}: " if f.speaker else ""
+        line = f"- **{stamp(f.at)}** {mark} *{f.theme}* — {_md(f.message)}"
         if f.quote:
-            out.append(f"  - “{_md(f.quote)}”")
-        if f.suggestion:
-            out.append(f"  - Try: {_md(f.suggestion)}")
+            line += f" {who}“{_md(f.quote)}”"
+        out.append(line)
+        if f.advice:
+            out.append(f"  - {f.advice_lead} {_md(f.advice)}")
+    out += ["", "## Risks and gaps", ""]
+    if not v.flags:
+        out.append(f"{MARKS['ok']} None.")
+    for fl in v.flags:
+        when = f" {stamp(fl.at)}" if fl.at is not None else ""
+        topic = f" [{_md(fl.topic)}]" if fl.topic else ""
+        out.append(f"- {MARKS['bad']} **{fl.code}**{topic} ({fl.severity}){when}: {_md(fl.message)}")
+        if fl.quote:
+            out.append(f"  - “{_md(fl.quote)}”")
+        if fl.suggestion:
+            out.append(f"  - Try: {_md(fl.suggestion)}")
+    out += ["", "## Sequence", ""]
+    if not v.sequence_applicable:
+        out.append(f"Not judged on a {v.call_type.lower()} call: the sequence applies to escalations.")
+    else:
+        out += ["| step | | when | quote |", "|---|---|---|---|"]
+        for st in v.steps:
+            out.append(f"| {st.name} | {st.mark} | {stamp(st.at) or st.note or '—'} | {_md(st.quote)} |")
+        if v.sequence_facts:
+            out.append("")
+            out += [f"- {MARKS[state]} {_md(fact)}" for state, fact in v.sequence_facts]
+    if v.checks:
+        out += ["", "## Process checks", ""]
+        for chk in v.checks:
+            when = f" {stamp(chk.at)}" if chk.at is not None else ""
+            note = f" ({chk.note})" if chk.note else ""
+            out.append(f"- {chk.mark or '–'} {chk.name}{when}{note}")
+    if v.concerns:
+        out += ["", "## Customer concerns", "", "| | topic | when | who | quote | |", "|---|---|---|---|---|---|"]
+        for cn in v.concerns:
+            out.append(f"| {cn.mark} | {_md(cn.name)} | {stamp(cn.at)} | {_md(cn.speaker or '')} | "
+                       f"“{_md(cn.quote)}” | {cn.note} |")
     return "\n".join(out) + "\n"

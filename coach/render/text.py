@@ -1,100 +1,83 @@
-"""The terminal report: [mm:ss] stamps, ✓/✗, colour when writing to a TTY."""
+"""The terminal report: [mm:ss] stamps, ✓/~/✗, colour when writing to a TTY.
+
+It formats the facts of :mod:`coach.render.view` and nothing else.
+"""
 
 from __future__ import annotations
 
 import click
 
-from coach.render.common import CALL_TYPE_NAMES, STEP_NAMES, pct, signal_rows, stamp
+from coach.render.common import clock, pct, stamp
+from coach.render.view import MARKS, build
 from coach.report import Report
 
 SEV_COLOR = {"high": "red", "medium": "yellow", "low": "cyan"}
+STATE_COLOR = {"ok": "green", "near": "yellow", "bad": "red", "info": None}
 
 
 def render_text(r: Report, *, color: bool = False) -> str:
     def c(text: str, fg: str | None = None, bold: bool = False) -> str:
         return click.style(text, fg=fg, bold=bold) if color else text
 
-    ok = c("✓", "green")
-    bad = c("✗", "red")
-    out: list[str] = []
-    ct = r.call_type
-    src = r.source.path or "<input>"
-    out.append(c(f"Coaching report: {src}", bold=True))
-    if r.timing_only:
-        out.append(f"Format {r.source.format}: timing only (the source has no words).")
-    else:
-        how = "set by --call-type" if ct.overridden else f"confidence {ct.confidence:.0%}"
-        cause = f", cause: {ct.escalation_cause.replace('_', ' ')}" if ct.escalation_cause else ""
-        out.append(f"Call type: {c(CALL_TYPE_NAMES[ct.label], bold=True)} ({how}{cause})")
-        out.append(
-            f"Expected CSM talk share {pct(ct.expected_talk_ratio[0])}–{pct(ct.expected_talk_ratio[1])}; focus: {ct.focus}"
-        )
-        if ct.turned_escalation_at is not None:
-            out.append(f"The call turned into an escalation at {stamp(ct.turned_escalation_at)}.")
-        if r.score is not None:
-            out.append(f"Score: {c(str(r.score), bold=True)}/100")
-    csm = [s for s, role in r.source.speakers.items() if role == "csm"]
-    if csm:
-        how = r.source.role_sources.get(csm[0], "")
-        out.append(f"CSM: {', '.join(csm)}" + (f" ({how})" if how else ""))
-    for w in r.source.warnings:
-        out.append(c(f"warning: {w}", "yellow"))
-    out.append("")
-    out.append(c("Communication signals", bold=True))
-    for label, value, good in signal_rows(r):
-        mark = ok if good else bad if good is False else " "
-        out.append(f"  {mark} {label}: {value}")
-    if ct.evidence and not r.timing_only:
-        out.append("")
-        out.append(c("Why this call type", bold=True))
-        for e in ct.evidence[:4]:
-            out.append(f'  {stamp(e.at)} {e.speaker}: "{e.quote}" ({e.signal.replace("_", " ")})')
-    if r.findings:
-        out.append("")
-        out.append(c("Timeline", bold=True))
-        for f in r.findings:
-            mark = ok if f.kind == "strength" else bad
-            who = f"{f.speaker}: " if f.speaker else ""
-            out.append(f"  {stamp(f.at)} {mark} [{f.theme}] {f.message}")
-            if f.quote:
-                out.append(f'          {who}"{f.quote}"')
-            if f.kind == "improvement" and f.suggestion:
-                out.append(f"          Try: {f.suggestion}")
-    if r.sequence.applicable:
-        out.append("")
-        out.append(c("Sequence: Acknowledge → Understand → Own → Act → Follow up", bold=True))
-        for s in r.sequence.steps:
-            mark = ok if s.present else bad
-            when = stamp(s.at) if s.present else "missing"
-            q = f'  "{s.quote}"' if s.quote else ""
-            out.append(f"  {mark} {STEP_NAMES[s.step]:<12} {when}{q}")
-        if r.sequence.ack_before_solution is not None:
-            verdict = "yes" if r.sequence.ack_before_solution else "no"
-            out.append(
-                f"  Acknowledged before solutioning: {verdict}"
-                f" (first acknowledgment {stamp(r.sequence.first_ack_at) or 'never'},"
-                f" first solution {stamp(r.sequence.first_solution_at)})"
-            )
-        for issue in r.sequence.order_issues:
-            out.append(f"  - {issue}")
-    if r.checks:
-        out.append("")
-        out.append(c("Process checks", bold=True))
-        for chk in r.checks:
-            if chk.met is None:
-                continue
-            mark = ok if chk.met else bad
-            out.append(f"  {mark} {chk.name}" + (f" {stamp(chk.at)}" if chk.met and chk.at is not None else ""))
-    out.append("")
-    out.append(c("Risks and gaps", bold=True))
-    if not r.flags:
-        out.append(f"  {ok} none")
-    for f in r.flags:
-        sev = c(f.severity.upper(), SEV_COLOR[f.severity])
-        when = f"{stamp(f.at)} " if f.at is not None else ""
-        out.append(f"  {bad} {sev} {f.code}: {when}{f.message}")
+    def mark(state: str) -> str:
+        return c(MARKS[state], STATE_COLOR[state]) if MARKS[state] else " "
+
+    v = build(r)
+    out: list[str] = [c(f"Coaching report: {r.source.path or '<input>'}", bold=True), v.source_line]
+    for label, value in v.header:
+        out.append(f"{label}: {c(value, bold=True) if label in ('Call type', 'Score') else value}")
+    for w in v.notes:
+        out.append(c(f"note: {w}", "yellow"))
+    if v.evidence:
+        out += ["", c("Why this call type", bold=True)]
+        for at, who, quote, signal in v.evidence:
+            out.append(f'  {stamp(at)} {who or ""}: "{quote}" ({signal})')
+    out += ["", c("Communication signals", bold=True)]
+    for s in v.signals:
+        verdict = f" — {s.verdict}" if s.verdict else ""
+        out.append(f"  {mark(s.state)} {s.label}: {s.value}{verdict}")
+        if s.detail:
+            out.append(f"      {s.detail}")
+    if v.talk_time:
+        out += ["", c("Talk time", bold=True)]
+        for sp, role, secs, share, turns, words, wpm in v.talk_time:
+            extra = "" if words is None else f", {words} words" + ("" if wpm is None else f", {wpm:.0f} wpm")
+            out.append(f"  {sp} ({role}): {clock(secs)}, {pct(share)}, {turns} turns{extra}")
+    out += ["", c("Findings", bold=True), f"  {v.summary}"]
+    for f in v.findings:
+        who = f"{f.speaker}: " if f.speaker else ""
+        out.append(f"  {stamp(f.at)} {mark('ok' if f.kind == 'strength' else 'bad')} [{f.theme}] {f.message}")
         if f.quote:
-            out.append(f'      "{f.quote}"')
-        if f.suggestion:
-            out.append(f"      Try: {f.suggestion}")
+            out.append(f'          {who}"{f.quote}"')
+        if f.advice:
+            out.append(f"          {f.advice_lead} {f.advice}")
+    out += ["", c("Risks and gaps", bold=True)]
+    if not v.flags:
+        out.append(f"  {mark('ok')} none")
+    for fl in v.flags:
+        sev = c(fl.severity.upper(), SEV_COLOR[fl.severity])
+        when = f"{stamp(fl.at)} " if fl.at is not None else ""
+        topic = f" [{fl.topic}]" if fl.topic else ""
+        out.append(f"  {mark('bad')} {sev} {fl.code}{topic}: {when}{fl.message}")
+        out += [f"      {x}" for x in (f'"{fl.quote}"' if fl.quote else "", f"Try: {fl.suggestion}" if fl.suggestion else "")
+                if x]
+    out += ["", c("Sequence: Acknowledge → Understand → Own → Act → Follow up", bold=True)]
+    if not v.sequence_applicable:
+        out.append(f"  not judged on a {v.call_type.lower()} call: the sequence applies to escalations")
+    for st in v.steps:
+        when = stamp(st.at) if st.at is not None else st.note
+        q = f'  "{st.quote}"' if st.quote else ""
+        out.append(f"  {mark(st.state)} {st.name:<12} {when}{q}")
+    for state, fact in v.sequence_facts:
+        out.append(f"  {mark(state)} {fact}")
+    if v.checks:
+        out += ["", c("Process checks", bold=True)]
+        for chk in v.checks:
+            when = f" {stamp(chk.at)}" if chk.at is not None else ""
+            note = f" ({chk.note})" if chk.note else ""
+            out.append(f"  {mark(chk.state)} {chk.name}{when}{note}")
+    if v.concerns:
+        out += ["", c("Customer concerns", bold=True)]
+        for cn in v.concerns:
+            out.append(f'  {mark(cn.state)} {cn.name} {stamp(cn.at)} {cn.speaker}: "{cn.quote}" — {cn.note}')
     return "\n".join(out) + "\n"
