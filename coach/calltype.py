@@ -92,18 +92,21 @@ def classify(
     model = rules.calltype_model
     if model is None:
         raise RulesError("rules: no calltype_model.yaml (the shipped rules carry one; `coach rules fit` writes it)")
-    esc = grievances(utts)
     profiles = rules.call_types.profiles
     if override:
-        label, confidence, evidence = override, 1.0, []
+        label, confidence = override, 1.0
     else:
         feats, agenda = call_features(utts, quarters)
         label, confidence, _, _ = predict(model, feats, agenda)
         confidence = round(confidence, 2)
-        evidence = esc.evidence if label == "escalation" else _agenda_evidence(utts, label)
+    esc = grievances(utts) if label == "escalation" else None
+    if override:
+        evidence = []
+    else:
+        evidence = esc.evidence if esc else _agenda_evidence(utts, label)
     prof = profiles.get(label) or profiles["check_in"]
     turned = None
-    if label == "escalation" and esc.crossed_at is not None and utts:
+    if esc and esc.crossed_at is not None and utts:
         duration = max(u.turn.end for u in utts)
         if duration and esc.crossed_at > duration / 3:
             turned = esc.crossed_at
