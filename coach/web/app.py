@@ -28,6 +28,7 @@ from coach.errors import CoachError, InputError, RoleError
 from coach.models import FORMATS, Transcript
 from coach.render.html import SCRIPT_HASH as REPORT_JS_HASH
 from coach.render.html import render_html
+from coach.render.json_ import render_json
 from coach.report import FLAG_CODES, Report
 from coach.web import pages
 
@@ -255,8 +256,7 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
                                           speakers=_speakers(transcript), nav=nav()))
         report = state.analyzer().analyze(tr)
         if storage_dir is not None and stored:
-            _store(storage_dir / f"{stored}.report.json",
-                   report.model_dump_json(indent=2).encode())
+            _store(storage_dir / f"{stored}.report.json", render_json(report).encode())
         return report_page(report, tr)
 
     @app.post("/analyze")
