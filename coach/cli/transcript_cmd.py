@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
@@ -16,6 +15,7 @@ from coach.cli.common import (
     handle_errors,
     input_format_option,
     load_roster,
+    read_input,
     roster_option,
 )
 from coach.models import Transcript
@@ -36,13 +36,9 @@ def transcript(file: str, fmt: str, input_format: str | None, csm: tuple[str, ..
 
     FILE may be '-' to read standard input.
     """
-    from coach.readers import read_bytes, read_transcript
     from coach.roles import assign_roles
 
-    if file == "-":
-        t = read_bytes(sys.stdin.buffer.read(), name="<stdin>", input_format=input_format)
-    else:
-        t = read_transcript(file, input_format=input_format)
+    t = read_input(file, input_format)
     t = assign_roles(t, csm=csm, roster=load_roster(roster), require_csm=False)
     if fmt.lower() == "json":
         click.echo(json.dumps(t.to_contract(), indent=2, ensure_ascii=False))
