@@ -92,6 +92,26 @@ def test_unknown_lexicon_reference_is_an_error(tmp_path):
         load_rules([d])
 
 
+def test_unknown_flag_code_in_a_team_flags_file_is_an_error(tmp_path):
+    d = _write(tmp_path, "flags.yaml", "over-promis:\n  severity: high\n  message: m\n  suggestion: s\n")
+    with pytest.raises(RulesError, match=r"flags.yaml: key 'over-promis': unknown flag code"):
+        load_rules([d])
+
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("profiles:\n  webinar: {talk_band: [0.5, 0.7], focus: x}\n", "profiles.webinar: a call type nobody can reach"),
+        ("profiles:\n  qbr: {talk_band: [0.4, 0.6], focus: x, flags: {jargn: 'off'}}\n", "profiles.qbr.flags.jargn"),
+    ],
+)
+def test_unreachable_call_type_or_unknown_flag_in_call_types_is_an_error(tmp_path, text, needle):
+    d = _write(tmp_path, "call_types.yaml", text)
+    with pytest.raises(RulesError, match=needle) as err:
+        load_rules([d])
+    assert "call_types.yaml" in str(err.value)
+
+
 def test_call_type_band_override_merges(tmp_path):
     d = _write(tmp_path, "call_types.yaml", "profiles:\n  escalation:\n    talk_band: [0.2, 0.3]\n    focus: listen\n")
     rs = load_rules([d])

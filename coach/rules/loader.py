@@ -141,9 +141,7 @@ class RuleSet:
         return terms
 
 
-def load_rules(
-    extra_dirs: Sequence[Path | str] = (), *, with_default: bool = True, with_model: bool = True
-) -> RuleSet:
+def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = True, with_model: bool = True) -> RuleSet:
     """Load the shipped rules, then each ``--rules DIR`` on top, validating everything.
 
     ``with_model=False`` leaves the fitted call-type model out (``coach rules fit``
@@ -157,6 +155,8 @@ def load_rules(
     flags: dict = {}
     scoring: dict = {}
     model: dict = {}
+    flag_files: dict[str, Path] = {}  # flag code -> the file that last set it
+    profile_files: dict[str, Path] = {}
     digest = hashlib.sha256()
     for d in dirs:
         if not d.is_dir():
@@ -169,8 +169,11 @@ def load_rules(
             data = parsed[str(path)]
             if path.name in ("call_types.yaml", "call_types.yml") and len(rel.parts) == 1:
                 call_types = _merge(call_types, _mapping(path, data))
+                profiles = call_types.get("profiles")
+                profile_files.update(dict.fromkeys(profiles if isinstance(profiles, dict) else (), path))
             elif path.name in ("flags.yaml", "flags.yml") and len(rel.parts) == 1:
                 flags = _merge(flags, _mapping(path, data))
+                flag_files.update(dict.fromkeys(_mapping(path, data), path))
             elif path.name in ("scoring.yaml", "scoring.yml") and len(rel.parts) == 1:
                 scoring = _merge(scoring, _mapping(path, data))
             elif path.name in ("calltype_model.yaml", "calltype_model.yml") and len(rel.parts) == 1:
@@ -203,6 +206,7 @@ def load_rules(
         ct = CallTypes.model_validate(call_types)
     except ValidationError as err:
         raise _explain(Path("call_types.yaml"), err) from None
+    _check_names(ct, flags, flag_files, profile_files)
     flag_specs: dict[str, FlagSpec] = {}
     for code, spec in flags.items():
         try:
@@ -229,6 +233,30 @@ def load_rules(
         fingerprint=digest.hexdigest()[:16],
         calltype_model=ct_model,
     )
+
+
+def _check_names(ct: CallTypes, flags: dict, flag_files: dict[str, Path], profile_files: dict[str, Path]) -> None:
+    """A flag code or call type nobody can raise or reach is a mistake, not a no-op: a
+    team's typo would otherwise be accepted silently and never fire."""
+    from typing import get_args
+
+    from coach.report import FLAG_CODES, CallTypeLabel
+
+    known_types = get_args(CallTypeLabel)
+    for code in flags:
+        if code not in FLAG_CODES:
+            raise RulesError(
+                f"{flag_files.get(code, 'flags.yaml')}: key {code!r}: unknown flag code; one of: {', '.join(FLAG_CODES)}"
+            )
+    for name, profile in ct.profiles.items():
+        where = profile_files.get(name, "call_types.yaml")
+        if name not in known_types:
+            raise RulesError(
+                f"{where}: key profiles.{name}: a call type nobody can reach; one of: {', '.join(known_types)}"
+            )
+        for code in profile.flags:
+            if code not in FLAG_CODES:
+                raise RulesError(f"{where}: key profiles.{name}.flags.{code}: unknown flag code")
 
 
 def _mapping(path: Path, data: Any) -> dict:
