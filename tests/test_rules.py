@@ -163,3 +163,15 @@ def test_negation_is_read(text, present):
     assert ("acknowledge" in emits) is present
     if not present:
         assert "minimizing" in emits
+
+
+def test_explain_marks_each_example_by_whether_it_holds(tmp_path):
+    from click.testing import CliRunner
+
+    from coach.cli.main import cli
+
+    broken = GOOD_RULE.replace('no_match: ["Bye."]', 'no_match: ["Is there anything at all I can help with today?"]')
+    d = _write(tmp_path, "moves/team.yaml", broken)
+    out = CliRunner().invoke(cli, ["rules", "explain", "TEAM-001", "--rules", str(d)]).output
+    assert "✓ must match:     Is there anything at all I can help with?" in out
+    assert "✗ FAILS must not match: Is there anything at all I can help with today?" in out

@@ -182,10 +182,18 @@ def explain(rules_dirs: tuple[str, ...], code: str) -> None:
         + (f", unless {ex.unless_words}" if ex.unless_words else "")
     )
     click.echo(f"  {len(rule.patterns)} token pattern(s), {len(rule.phrases)} phrase(s)")
+    # each example with whether it holds today: ✓ it does, ✗ the rule is broken there
+    from coach.nlp import build_nlp
+    from coach.rules.engine import RuleEngine
+    from coach.rules.testing import rule_matches
+
+    engine = RuleEngine(rs, build_nlp())
     for e in rule.examples.match:
-        click.echo(f"  ✓ must match:     {e.text}")
+        ok = rule_matches(engine, rule, e)
+        click.echo(f"  {'✓' if ok else '✗ FAILS'} must match:     {e.text}")
     for e in rule.examples.no_match:
-        click.echo(f"  ✗ must not match: {e.text}")
+        ok = not rule_matches(engine, rule, e)
+        click.echo(f"  {'✓' if ok else '✗ FAILS'} must not match: {e.text}")
 
 
 def _explain_model(rs) -> None:
