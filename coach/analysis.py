@@ -87,7 +87,12 @@ class Analyzer:
 
     def match_utterance(self, text: str, context: str = "", role: str = "csm") -> list[str]:
         """Moves in one utterance (``coach rules match``): context is the customer's last words."""
+        return self.match_detail(text, context, role)["moves"]
+
+    def match_detail(self, text: str, context: str = "", role: str = "csm") -> dict[str, list[str]]:
+        """Moves, signals and the codes of the rules that fired, for one utterance."""
         from coach.models import Turn
+        from coach.rules.schema import SIGNALS
 
         turn = Turn(speaker="speaker", role=role, start=0.0, end=0.0, text=text)  # type: ignore[arg-type]
         with self._vocabulary():
@@ -95,7 +100,9 @@ class Analyzer:
             moves = [m for m in utterance_moves(u) if m in MOVE_REPORT or m == "backchannel"]
             if u.has("probe") is False and "understand" in moves:
                 moves.remove("understand")
-        return moves
+            signals = sorted({h.rule.emits for h in u.hits if h.rule.emits in SIGNALS})
+            rules = list(dict.fromkeys(h.rule.code for h in u.hits))
+        return {"moves": moves, "signals": signals, "rules": rules}
 
     def calltype_features(self, tr: Transcript) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
         """What the call-type model weighs for one call (``coach rules fit`` builds its table so)."""

@@ -81,7 +81,11 @@ def test_rules_commands(run):
     lines = '{"id": "1", "text": "I hear you, that is really frustrating."}\n{"id": "2", "text": "Mm-hmm."}\n'
     res = run("rules", "match", "--jsonl", "-", input=lines)
     got = [json.loads(x) for x in res.output.splitlines()]
-    assert got[0] == {"id": "1", "moves": ["acknowledge"]} and got[1]["moves"] == ["backchannel"]
+    assert got[0]["id"] == "1" and got[0]["moves"] == ["acknowledge"] and got[1]["moves"] == ["backchannel"]
+    assert got[0]["rules"] and all(code.count("-") == 1 for code in got[0]["rules"])  # which rules fired
+    said = '{"id": "c", "text": "This is unacceptable, we lost two clients by Friday."}\n'
+    cust = json.loads(run("rules", "match", "--jsonl", "-", "--role", "customer", input=said).output)
+    assert {"frustration", "time_specific"} <= set(cust["signals"]) and cust["moves"] == []
     assert run("rules", "match", "--jsonl", "-", input="not json\n").exit_code == 2
 
 

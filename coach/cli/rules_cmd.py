@@ -123,7 +123,8 @@ def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> Non
 )
 @handle_errors
 def match(rules_dirs: tuple[str, ...], jsonl: str, role: str) -> None:
-    """Detect moves in utterances: one output line {"id", "moves"} per input line."""
+    """Detect moves in utterances: one output line {"id", "moves", "signals", "rules"} per input line
+    (signals: what the words tell, such as frustration or a time; rules: the codes that fired)."""
     from coach.analysis import Analyzer
 
     analyzer = Analyzer(rules_dirs)
@@ -138,8 +139,8 @@ def match(rules_dirs: tuple[str, ...], jsonl: str, role: str) -> None:
                 ident = row["id"]
             except (ValueError, KeyError, TypeError) as err:
                 fail(f'{jsonl}:{n}: expected a JSON object with "id" and "text" ({err})')
-            moves = analyzer.match_utterance(text, str(row.get("context") or ""), role=role)
-            click.echo(json.dumps({"id": ident, "moves": moves}))
+            found = analyzer.match_detail(text, str(row.get("context") or ""), role=role)
+            click.echo(json.dumps({"id": ident, **found}))
 
 
 @rules.command("explain")
