@@ -2,7 +2,9 @@
 
 Each flag's severity, message and suggestion come from ``rules/flags.yaml``; the call
 type's profile (``rules/call_types.yaml``) can switch a flag off or change its severity.
-Flags marked ``escalation_only`` fire only on escalations.
+Flags marked ``escalation_only`` fire only on escalations. A team's own flag is data
+too: its ``raised_by`` names the move or signal, the side and the call types that raise
+it (:func:`custom_flags`).
 """
 
 from __future__ import annotations
@@ -314,7 +316,37 @@ def flags(
 
     if fb.applies("no-close-the-loop") and _first(company, "close_loop") is None and csm:
         fb.add("no-close-the-loop", at=None)
+    custom_flags(fb, utts)
     return fb.flags
+
+
+SIDES = {
+    "csm": lambda u: u.role == "csm",
+    "company": lambda u: u.company,
+    "customer": lambda u: u.role == "customer",
+}
+
+
+def custom_flags(fb: FlagBuilder, utts: list[Utterance]) -> None:
+    """Raise each of a team's own flags (``raised_by`` in flags.yaml): at least
+    ``min_hits`` sentences of its move or signal in its side's words, on its call types.
+    It is shown at the first of them; ``detail`` holds the count and what raised it."""
+    for code, spec in fb.rules.flags.items():
+        trig = spec.raised_by
+        if trig is None or not fb.applies(code):
+            continue
+        if trig.call_types and fb.call_type.label not in trig.call_types:
+            continue
+        side = SIDES[trig.side]
+        hits = [(u, s) for u in utts if side(u) and not u.backchannel for s in u.sentences(trig.name)]
+        if len(hits) >= trig.min_hits:
+            u, sent = hits[0]
+            fb.add(
+                code,
+                at=u.turn.start,
+                quote=sent.text.strip(),
+                detail={"count": len(hits), trig.kind: trig.name},
+            )
 
 
 CHECKS = (

@@ -3,9 +3,14 @@ stays quiet on the near miss next to it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from coach.analysis import Analyzer
+from coach.cli.main import cli
 from coach.models import Transcript, Turn
 
 
@@ -266,3 +271,101 @@ def test_undated_promise_on_a_routine_call(analyzer):
     assert {"vague-timeline", "no-follow-up"} <= got
     dated = lines[:2] + [("csm", "I'll check with our product folks and email you by Thursday at noon.")] + lines[3:]
     assert not {"vague-timeline", "no-follow-up"} & codes(analyzer, dated, call_type="training")
+
+
+# --- a team's own flag, as data (tests/data/teamflag/rules: per-our-policy + hid-behind-policy)
+
+TEAM_RULES = Path(__file__).parent / "data" / "teamflag" / "rules"
+POLICY_CALL = Path(__file__).parent / "data" / "teamflag" / "calls" / "policy_shield.txt"
+
+
+@pytest.fixture(scope="module")
+def team_analyzer() -> Analyzer:
+    return Analyzer([TEAM_RULES])
+
+
+def test_team_flag_fires_on_its_phrase_like_a_shipped_flag(team_analyzer, analyzer):
+    lines = OPEN + [("csm", "I understand. Per our policy, refunds take thirty days.")] + GOOD_CLOSE
+    report = team_analyzer.analyze(call(lines), call_type="escalation")
+    flag = next(f for f in report.flags if f.code == "hid-behind-policy")
+    spec = team_analyzer.rules.flags["hid-behind-policy"]
+    turn = next(t for t in call(lines).turns if "Per our policy" in t.text)
+    assert flag.severity == "medium" and flag.at == turn.start
+    assert flag.message == spec.message and flag.suggestion == spec.suggestion
+    assert flag.quote == "Per our policy, refunds take thirty days."
+    assert flag.detail == {"count": 1, "move": "team_policy_shield"}
+    # it weighs in the score like a shipped flag of its severity
+    shipped = analyzer.analyze(call(lines), call_type="escalation")
+    penalty = team_analyzer.rules.scoring.severity_penalty["medium"]
+    assert report.score_breakdown["flags"] == shipped.score_breakdown["flags"] - penalty
+
+
+@pytest.mark.parametrize(
+    "line,call_type",
+    [
+        ("I'll ask my manager for an exception to our policy today.", "escalation"),  # a must-not example
+        ("Is that per our policy?", "escalation"),  # a question
+        ("I understand. Per our policy, refunds take thirty days.", "qbr"),  # not judged on QBRs
+    ],
+)
+def test_team_flag_stays_quiet_on_its_near_misses(team_analyzer, line, call_type):
+    lines = OPEN + [("csm", line)] + GOOD_CLOSE
+    assert "hid-behind-policy" not in codes(team_analyzer, lines, call_type=call_type)
+
+
+def test_team_flag_reads_only_its_side(team_analyzer):
+    lines = OPEN + [("customer", "Per our policy, we need the invoice by Friday.")] + GOOD_CLOSE
+    assert "hid-behind-policy" not in codes(team_analyzer, lines, call_type="escalation")
+
+
+def test_team_flag_needs_min_hits(tmp_path):
+    import shutil
+
+    d = tmp_path / "rules"
+    shutil.copytree(TEAM_RULES, d)
+    flags = d / "flags.yaml"
+    flags.write_text(flags.read_text().replace("min_hits: 1", "min_hits: 2"))
+    a = Analyzer([d])
+    once = OPEN + [("csm", "Per our policy, refunds take thirty days.")] + GOOD_CLOSE
+    twice = once[:-1] + [("csm", "Again, that's against company policy.")] + once[-1:]
+    assert "hid-behind-policy" not in codes(a, once, call_type="escalation")
+    flag = next(f for f in a.analyze(call(twice), call_type="escalation").flags if f.code == "hid-behind-policy")
+    assert flag.detail["count"] == 2
+
+
+def test_shipped_rules_raise_no_team_flag(analyzer):
+    lines = OPEN + [("csm", "Per our policy, refunds take thirty days.")] + GOOD_CLOSE
+    assert "hid-behind-policy" not in codes(analyzer, lines, call_type="escalation")
+    assert analyzer.rules.custom_flags == ()
+
+
+def test_team_flag_in_the_analyze_json():
+    res = CliRunner().invoke(cli, ["analyze", str(POLICY_CALL), "--rules", str(TEAM_RULES), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    flag = next(f for f in json.loads(res.output)["flags"] if f["code"] == "hid-behind-policy")
+    assert set(flag) >= {"code", "severity", "at", "message", "suggestion", "quote", "detail"}
+    assert flag["at"] == 21.0 and flag["detail"]["move"] == "team_policy_shield"
+
+
+def test_batch_has_a_column_for_the_team_flag(tmp_path):
+    import csv
+
+    from coach.batch.outputs import CALL_COLUMNS
+    from coach.batch.summary import CSM_COLUMNS
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        cli, ["batch", str(POLICY_CALL.parent), "--out", str(out), "--rules", str(TEAM_RULES), "-j", "1"]
+    )
+    assert res.exit_code == 0, res.output
+    with open(out / "calls.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = list(rows[0])
+    # the shipped columns keep their order; the team's flag follows the shipped flags
+    assert [c for c in header if c != "hid-behind-policy"] == list(CALL_COLUMNS)
+    assert header.index("hid-behind-policy") == CALL_COLUMNS.index("format")
+    assert rows[0]["hid-behind-policy"] == "1"
+    with open(out / "csms.csv", newline="") as fh:
+        csms = list(csv.DictReader(fh))
+    assert [c for c in csms[0] if c != "hid-behind-policy_rate"] == list(CSM_COLUMNS)
+    assert float(csms[0]["hid-behind-policy_rate"]) == 1.0

@@ -175,3 +175,125 @@ def test_explain_marks_each_example_by_whether_it_holds(tmp_path):
     out = CliRunner().invoke(cli, ["rules", "explain", "TEAM-001", "--rules", str(d)]).output
     assert "✓ must match:     Is there anything at all I can help with?" in out
     assert "✗ FAILS must not match: Is there anything at all I can help with today?" in out
+
+
+# --- a team's own flag (tests/data/teamflag/rules): declared in flags.yaml, raised by a team move
+
+TEAM_RULES = Path(__file__).parent / "data" / "teamflag" / "rules"
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from coach.cli.main import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+def _team_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    d = tmp_path / "team"
+    shutil.copytree(TEAM_RULES, d)
+    return d
+
+
+def test_team_flag_is_loaded_after_the_shipped_flags():
+    from coach.report import FLAG_CODES
+
+    rs = load_rules([TEAM_RULES])
+    assert rs.custom_flags == ("hid-behind-policy",)
+    assert rs.flag_codes == (*FLAG_CODES, "hid-behind-policy")
+    assert rs.flags["hid-behind-policy"].raised_by.name == "team_policy_shield"
+    assert rs.by_code("per-our-policy").emits == "team_policy_shield"
+
+
+def test_rules_test_runs_the_team_flag_examples():
+    import json
+
+    res = _cli("rules", "test", "--rules", str(TEAM_RULES), "--format", "json")
+    assert res.exit_code == 0, res.output
+    cases = [c for c in json.loads(res.output)["results"] if c["suite"] == "flag hid-behind-policy"]
+    assert len(cases) == 5 and all(c["passed"] for c in cases)
+    assert {c["file"] for c in cases} == {"tests/data/teamflag/rules/flags.yaml"}
+    assert any(c["suite"] == "TEAM-010 per-our-policy" for c in json.loads(res.output)["results"])
+
+
+def test_rules_test_fails_on_a_broken_team_flag_example(tmp_path):
+    d = _team_copy(tmp_path)
+    flags = d / "flags.yaml"
+    flags.write_text(
+        flags.read_text().replace(
+            "      - I'll ask my manager for an exception to our policy today.",
+            "      - That's our policy, I'm afraid.",
+        )
+    )
+    res = _cli("rules", "test", "--rules", str(d))
+    assert res.exit_code == 1
+    assert "flag hid-behind-policy must not raise it on \"That's our policy, I'm afraid.\"" in res.output
+
+
+def test_explain_shows_a_team_flag_and_its_examples():
+    res = _cli("rules", "explain", "hid-behind-policy", "--rules", str(TEAM_RULES))
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "flag hid-behind-policy (medium)" in out
+    assert "Raised by: move 'team_policy_shield' (TEAM-010 per-our-policy), in the csm's words" in out
+    assert "on escalation, renewal" in out
+    assert "✓ must raise:     Per our policy, refunds take thirty days." in out
+    assert "✓ must raise:     customer: Can you just refund the double charge? / csm: I'm sorry" in out
+    assert "✓ must not raise: I'll ask my manager for an exception to our policy today." in out
+    assert "FAILS" not in out
+
+
+def test_undeclared_unknown_flag_code_is_exit_2(tmp_path):
+    d = _write(tmp_path, "flags.yaml", "hid-behind-policy:\n  severity: medium\n  message: m\n  suggestion: s\n")
+    res = _cli("rules", "list", "--rules", str(d))
+    assert res.exit_code == 2
+    assert "key 'hid-behind-policy': unknown flag code" in res.output and "raised_by" in res.output
+
+
+@pytest.mark.parametrize(
+    "edit,needle",
+    [
+        (("move: team_policy_shield", "move: team_policy_shields"), "raised_by.move: no rule emits move 'team_policy_shields'"),
+        (("move: team_policy_shield", "move: policy_shield"), "'policy_shield' is not a known move"),
+        (("move: team_policy_shield", "signal: team_policy_shield"), "raised_by.signal: no rule emits signal"),
+        (("side: csm", "side: agent"), "raised_by.side"),
+        (("call_types: [escalation, renewal]", "call_types: [webinar]"), "raised_by.call_types"),
+        (("min_hits: 1", "min_hits: 0"), "raised_by.min_hits"),
+        (("hid-behind-policy:", "over-promise:"), "'over-promise' is a shipped flag"),
+        (("hid-behind-policy:", "Hid_Behind:"), "a flag code is lower-case words"),
+    ],
+)
+def test_a_bad_team_flag_is_exit_2_naming_file_and_key(tmp_path, edit, needle):
+    d = _team_copy(tmp_path)
+    flags = d / "flags.yaml"
+    flags.write_text(flags.read_text().replace(*edit))
+    res = _cli("rules", "list", "--rules", str(d))
+    assert res.exit_code == 2, res.output
+    assert "flags.yaml" in res.output and needle in res.output
+
+
+def test_a_team_flag_needs_a_must_raise_example(tmp_path):
+    d = _team_copy(tmp_path)
+    flags = d / "flags.yaml"
+    text = flags.read_text()
+    flags.write_text(text[: text.index("  examples:")])
+    with pytest.raises(RulesError, match="examples.match: your own flag needs at least one example"):
+        load_rules([d])
+
+
+def test_a_team_move_name_must_be_team_prefixed(tmp_path):
+    d = _write(tmp_path, "moves/team.yaml", GOOD_RULE.replace("emits: close_loop", "emits: policy_shield"))
+    with pytest.raises(RulesError, match="team_ then lower-case words"):
+        load_rules([d])
+
+
+def test_a_call_type_profile_may_tune_a_declared_team_flag(tmp_path):
+    d = _team_copy(tmp_path)
+    (d / "call_types.yaml").write_text(
+        "profiles:\n  renewal: {talk_band: [0.4, 0.6], focus: x, flags: {hid-behind-policy: high}}\n"
+    )
+    rs = load_rules([d])
+    assert rs.call_types.profiles["renewal"].flags["hid-behind-policy"] == "high"

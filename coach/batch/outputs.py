@@ -22,7 +22,15 @@ from typing import Any, TextIO
 
 from coach.report import FLAG_CODES
 
-# calls.csv / calls.jsonl: one row per scored call
+
+def call_columns(flag_codes: Sequence[str] = FLAG_CODES) -> tuple[str, ...]:
+    """calls.csv / calls.jsonl columns: one per flag the rules can raise (the shipped
+    ones in their order, then a team's own, before ``format``)."""
+    return (*CALL_COLUMNS[: CALL_COLUMNS.index("format")], *(c for c in flag_codes if c not in FLAG_CODES),
+            *CALL_COLUMNS[CALL_COLUMNS.index("format"):])
+
+
+# calls.csv / calls.jsonl: one row per scored call (the shipped rules' columns)
 CALL_COLUMNS: tuple[str, ...] = (
     "file",
     "date",

@@ -22,19 +22,19 @@ from typing import Any, TextIO
 
 from coach.batch.discover import Found, Rejected, date_of, discover
 from coach.batch.outputs import (
-    CALL_COLUMNS,
     ERROR_COLUMNS,
     SKIPPED_COLUMNS,
     RowWriter,
     atomic_open,
     atomic_write_text,
+    call_columns,
     csv_text,
     safe_name,
 )
 from coach.batch.progress import Progress
 from coach.batch.sidecar import load_sidecar
 from coach.batch.state import StateStore, call_key, rules_fingerprint, sha256_file
-from coach.batch.summary import CSM_COLUMNS, TeamStats, render_summary
+from coach.batch.summary import TeamStats, csm_columns, render_summary
 from coach.batch.worker import (
     AnalyzerFactory,
     FileTask,
@@ -117,6 +117,7 @@ class _Run:
     analysed: int = 0
 
     timing_only: int = 0  # of the skipped, files with speaker times and no words
+    flag_codes: tuple[str, ...] = FLAG_CODES  # a column per flag: the shipped ones, then a team's own
 
     def fail(self, path: str, stage: str, reason: str) -> None:
         self.errors.append({"file": path, "stage": stage, "reason": reason})
@@ -142,9 +143,9 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     out = Path(opts.out)
     if out.exists() and not out.is_dir():
         raise CoachError(f"{out}: --out must be a directory")
-    roster_sha = _check_inputs(opts)
+    roster_sha, flag_codes = _check_inputs(opts)
     out.mkdir(parents=True, exist_ok=True)
-    run = _Run(opts, StateStore(out))
+    run = _Run(opts, StateStore(out), flag_codes=flag_codes)
     fp = rules_fingerprint([Path(d) for d in opts.rules_dirs])
     config = WorkerConfig(
         out_dir=str(opts.out),
@@ -173,10 +174,11 @@ def run_batch(opts: BatchOptions) -> BatchResult:
 
 # --- set-up ----------------------------------------------------------------------------------
 
-def _check_inputs(opts: BatchOptions) -> str | None:
+def _check_inputs(opts: BatchOptions) -> tuple[str | None, tuple[str, ...]]:
     """Fail fast (exit 2) on a bad roster or bad rules, in the parent, before any work.
 
-    Returns the roster file's hash (part of every call's resume key).
+    Returns the roster file's hash (part of every call's resume key) and the codes of
+    the flags the rules can raise.
     """
     roster_sha = None
     if opts.roster is not None:
@@ -184,18 +186,19 @@ def _check_inputs(opts: BatchOptions) -> str | None:
 
         Roster.load(Path(opts.roster))  # raises a CoachError with one clear line
         roster_sha = sha256_file(Path(opts.roster))
-    _check_rules(opts.rules_dirs)
-    return roster_sha
+    return roster_sha, _check_rules(opts.rules_dirs)
 
 
-def _check_rules(rules_dirs: Sequence[Path]) -> None:
+def _check_rules(rules_dirs: Sequence[Path]) -> tuple[str, ...]:
     """Validate the rules without spaCy (the loader is pure pydantic + YAML); the
     workers reuse what was loaded here."""
     from coach.batch.worker import preload_rules
     from coach.rules import load_rules
 
     dirs = [Path(d) for d in rules_dirs]
-    preload_rules(dirs, load_rules(dirs))
+    rules = load_rules(dirs)
+    preload_rules(dirs, rules)
+    return rules.flag_codes
 
 
 def _discover(run: _Run, fp: str, roster_sha: str | None) -> None:
@@ -463,17 +466,17 @@ def _rows(run: _Run) -> Iterator[dict[str, Any]]:
             "account": item.account,
             "report": item.report_rel,
         }
-        for code in FLAG_CODES:
+        for code in run.flag_codes:
             row[code] = int((result.get("flags") or {}).get(code, 0))
         yield row
 
 
 def _finish(run: _Run, interrupted: bool) -> BatchResult:
     out = Path(run.opts.out)
-    team = TeamStats()
+    team = TeamStats(flag_codes=run.flag_codes)
     scored_paths: set[str] = set()
     with atomic_open(out / "calls.csv") as csv_fh, atomic_open(out / "calls.jsonl") as jl_fh:
-        writer = RowWriter(CALL_COLUMNS, csv_fh, jl_fh)
+        writer = RowWriter(call_columns(run.flag_codes), csv_fh, jl_fh)
         for row in _rows(run):
             writer.write(row)
             team.add(row)
@@ -488,7 +491,7 @@ def _finish(run: _Run, interrupted: bool) -> BatchResult:
     run.errors.sort(key=lambda e: (order.get(e["file"], -1), e["file"]))
     atomic_write_text(out / "errors.csv", csv_text(ERROR_COLUMNS, run.errors))
     atomic_write_text(out / "skipped.csv", csv_text(SKIPPED_COLUMNS, run.skipped))
-    atomic_write_text(out / "csms.csv", csv_text(CSM_COLUMNS, team.csm_rows()))
+    atomic_write_text(out / "csms.csv", csv_text(csm_columns(run.flag_codes), team.csm_rows()))
     failed = run.failed
     atomic_write_text(
         out / "summary.md",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,13 @@ CSM_COLUMNS: tuple[str, ...] = (
     *(f"{code}_rate" for code in FLAG_CODES),
     "most_common_findings",
 )
+
+
+def csm_columns(flag_codes: Sequence[str] = FLAG_CODES) -> tuple[str, ...]:
+    """csms.csv columns: a rate per flag the rules can raise (a team's own after the shipped)."""
+    extra = tuple(f"{c}_rate" for c in flag_codes if c not in FLAG_CODES)
+    cut = CSM_COLUMNS.index("most_common_findings")
+    return (*CSM_COLUMNS[:cut], *extra, *CSM_COLUMNS[cut:])
 
 
 def flag_title(code: str) -> str:
@@ -146,7 +154,7 @@ class CsmStats:
         codes.sort(key=lambda c: (-self.priority(c), -self.flag_calls[c], order.get(c, 99)))
         return codes[:PRIORITIES]
 
-    def row(self) -> dict[str, Any]:
+    def row(self, flag_codes: Sequence[str] = FLAG_CODES) -> dict[str, Any]:
         delta = self.band_delta
         if delta is None:
             vs_band: Any = None
@@ -167,7 +175,7 @@ class CsmStats:
             "ack_gap_rate": "n/a" if ack is None else round(ack, 3),
             "csm_interruptions_per_call": round(self.csm_interruptions / self.calls, 2)
             if self.calls else None,
-            **{f"{c}_rate": _r(self.rate(c)) for c in FLAG_CODES},
+            **{f"{c}_rate": _r(self.rate(c)) for c in flag_codes},
             "most_common_findings": "; ".join(
                 f"{self.labels.get(k, k)} ({n})" for k, n in self.findings.most_common(3)
             ),
@@ -205,6 +213,7 @@ class TeamStats:
     lowest: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
     unnamed: int = 0  # calls whose CSM no roster, sidecar or name in the call names
     unnamed_calls: list[dict[str, Any]] = field(default_factory=list)  # the first few
+    flag_codes: tuple[str, ...] = FLAG_CODES  # csms.csv's rate columns (a team's own flags too)
     _order: int = 0
 
     def add(self, row: dict[str, Any]) -> None:
@@ -240,7 +249,7 @@ class TeamStats:
             stats.add(row, self._order)
 
     def csm_rows(self) -> list[dict[str, Any]]:
-        return [s.row() for s in self.ranked()]
+        return [s.row(self.flag_codes) for s in self.ranked()]
 
     def ranked(self) -> list[CsmStats]:
         """Who needs coaching first: lowest mean score, then most calls."""

@@ -87,7 +87,7 @@ def test_rules(rules_dirs: tuple[str, ...], fmt: str, output: str | None) -> Non
     engine = RuleEngine(load_rules(rules_dirs), build_nlp())
     results = [
         CaseResult(
-            suite=f"{r.rule} {r.name}",
+            suite=r.suite,
             name=("match: " if r.expected else "no match: ") + r.text,
             passed=r.passed,
             message="" if r.passed else r.message,
@@ -167,6 +167,8 @@ def explain(rules_dirs: tuple[str, ...], code: str) -> None:
         click.echo(f"  Try: {spec.suggestion}")
         if spec.thresholds:
             click.echo(f"  Thresholds: {spec.thresholds}")
+        if spec.raised_by is not None:
+            _explain_team_flag(rs, code)
         return
     click.echo(f"{rule.code} {rule.name} — {rule.detects} '{rule.emits}', reads the {rule.speaker}'s words")
     click.echo(f"  {rule.description}")
@@ -183,18 +185,37 @@ def explain(rules_dirs: tuple[str, ...], code: str) -> None:
         + (f", unless {ex.unless_words}" if ex.unless_words else "")
     )
     click.echo(f"  {len(rule.patterns)} token pattern(s), {len(rule.phrases)} phrase(s)")
-    # each example with whether it holds today: ✓ it does, ✗ the rule is broken there
     from coach.nlp import build_nlp
     from coach.rules.engine import RuleEngine
-    from coach.rules.testing import rule_matches
+    from coach.rules.testing import rule_results
 
-    engine = RuleEngine(rs, build_nlp())
-    for e in rule.examples.match:
-        ok = rule_matches(engine, rule, e)
-        click.echo(f"  {'✓' if ok else '✗ FAILS'} must match:     {e.text}")
-    for e in rule.examples.no_match:
-        ok = not rule_matches(engine, rule, e)
-        click.echo(f"  {'✓' if ok else '✗ FAILS'} must not match: {e.text}")
+    _echo_examples(rule_results(RuleEngine(rs, build_nlp()), rule), "match")
+
+
+def _echo_examples(results, verb: str) -> None:
+    """Each example with whether it holds today: ✓ it does, ✗ FAILS the rule or flag is broken there."""
+    width = len(f"must not {verb}:")
+    for r in results:
+        want = f"must {verb}:" if r.expected else f"must not {verb}:"
+        click.echo(f"  {'✓' if r.passed else '✗ FAILS'} {want:<{width}} {r.text}")
+
+
+def _explain_team_flag(rs, code: str) -> None:
+    """What raises a team's own flag, and each example with whether it holds now."""
+    from coach.nlp import build_nlp
+    from coach.rules.engine import RuleEngine
+    from coach.rules.testing import flag_results
+
+    spec = rs.flags[code]
+    trig = spec.raised_by
+    by = [f"{r.code} {r.name}" for r in rs.rules if r.detects == trig.kind and r.emits == trig.name]
+    click.echo(
+        f"  Raised by: {trig.kind} '{trig.name}'{' (' + ', '.join(by) + ')' if by else ''}, "
+        f"in the {trig.side}'s words, at least {trig.min_hits} sentence(s), "
+        f"on {', '.join(trig.call_types) if trig.call_types else 'every call type'}"
+    )
+    click.echo(f"  File: {rs.flag_sources.get(code)}")
+    _echo_examples(flag_results(RuleEngine(rs, build_nlp()), code), "raise")
 
 
 def _explain_model(rs) -> None:

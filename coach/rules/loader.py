@@ -6,7 +6,8 @@ Layout of a rules folder (every part optional in an override folder)::
     signals/*.yaml    one rule per file: what an utterance tells (anger, a date, a topic)
     lexicons/*.yaml   shared word lists, referenced from rules as "@name"
     call_types.yaml   talk bands, focus and per-flag severities per call type
-    flags.yaml        each flag's severity, message, suggestion and thresholds
+    flags.yaml        each flag's severity, message, suggestion and thresholds; a
+                      team's own flag also says what raises it (``raised_by``)
     scoring.yaml      how flags and missed steps weigh in the 0-100 score
     calltype_model.yaml  the fitted call-type weights (``coach rules fit`` writes it)
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,9 @@ from pydantic import ValidationError
 
 from coach.calltype_model import CallTypeModel
 from coach.errors import RulesError
-from coach.rules.schema import CallTypes, FlagSpec, Lexicon, Rule, Scoring
+from coach.rules.schema import CallTypes, FlagSpec, Lexicon, Rule, Scoring, is_team_name
+
+FLAG_CODE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 def default_rules_dir() -> Path:
@@ -124,6 +128,19 @@ class RuleSet:
     sources: dict[str, str] = field(default_factory=dict)  # rule code -> file
     fingerprint: str = ""
     calltype_model: CallTypeModel | None = None
+    flag_sources: dict[str, str] = field(default_factory=dict)  # flag code -> file
+
+    @property
+    def custom_flags(self) -> tuple[str, ...]:
+        """A team's own flags (declared with ``raised_by``), in file order."""
+        return tuple(code for code, spec in self.flags.items() if spec.raised_by is not None)
+
+    @property
+    def flag_codes(self) -> tuple[str, ...]:
+        """Every flag these rules can raise: the shipped ones in their order, then the team's."""
+        from coach.report import FLAG_CODES
+
+        return (*FLAG_CODES, *self.custom_flags)
 
     def by_code(self, code: str) -> Rule | None:
         for r in self.rules:
@@ -212,7 +229,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         try:
             flag_specs[code] = FlagSpec.model_validate(spec)
         except ValidationError as err:
-            raise _explain(Path("flags.yaml"), err, code) from None
+            raise _explain(flag_files.get(code, Path("flags.yaml")), err, code) from None
     try:
         sc = Scoring.model_validate(scoring)
     except ValidationError as err:
@@ -223,6 +240,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         raise _explain(Path("calltype_model.yaml"), err) from None
     active = [r for r in rules.values() if r.enabled]
     _check_lexicon_refs(active, lexicons, sources)
+    _check_triggers(flag_specs, active, flag_files)
     return RuleSet(
         rules=active,
         lexicons=lexicons,
@@ -232,6 +250,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, with_default: bool = Tr
         sources=sources,
         fingerprint=digest.hexdigest()[:16],
         calltype_model=ct_model,
+        flag_sources={code: str(path) for code, path in flag_files.items()},
     )
 
 
@@ -243,10 +262,20 @@ def _check_names(ct: CallTypes, flags: dict, flag_files: dict[str, Path], profil
     from coach.report import FLAG_CODES, CallTypeLabel
 
     known_types = get_args(CallTypeLabel)
+    declared = {code for code, spec in flags.items() if isinstance(spec, dict) and "raised_by" in spec}
     for code in flags:
-        if code not in FLAG_CODES:
+        where = flag_files.get(code, "flags.yaml")
+        if code in FLAG_CODES and code in declared:
             raise RulesError(
-                f"{flag_files.get(code, 'flags.yaml')}: key {code!r}: unknown flag code; one of: {', '.join(FLAG_CODES)}"
+                f"{where}: key {code}.raised_by: {code!r} is a shipped flag, raised by coach itself; "
+                "give your own flag a code of its own"
+            )
+        if code in declared and not re.match(FLAG_CODE, code):
+            raise RulesError(f"{where}: key {code!r}: a flag code is lower-case words joined by - (hid-behind-policy)")
+        if code not in FLAG_CODES and code not in declared:
+            raise RulesError(
+                f"{where}: key {code!r}: unknown flag code; one of: {', '.join(FLAG_CODES)}; "
+                "or declare a flag of your own with raised_by (README, 'Your own flag')"
             )
     for name, profile in ct.profiles.items():
         where = profile_files.get(name, "call_types.yaml")
@@ -255,8 +284,22 @@ def _check_names(ct: CallTypes, flags: dict, flag_files: dict[str, Path], profil
                 f"{where}: key profiles.{name}: a call type nobody can reach; one of: {', '.join(known_types)}"
             )
         for code in profile.flags:
-            if code not in FLAG_CODES:
+            if code not in FLAG_CODES and code not in declared:
                 raise RulesError(f"{where}: key profiles.{name}.flags.{code}: unknown flag code")
+
+
+def _check_triggers(flags: dict[str, FlagSpec], rules: list[Rule], flag_files: dict[str, Path]) -> None:
+    """A team's own flag reads a ``team_…`` move or signal that one of the active rules
+    emits (as that kind), or it could never fire."""
+    emitted = {(r.detects, r.emits) for r in rules}
+    for code, spec in flags.items():
+        trig = spec.raised_by
+        if trig is None or (trig.kind, trig.name) in emitted or not is_team_name(trig.name):
+            continue
+        raise RulesError(
+            f"{flag_files.get(code, 'flags.yaml')}: key {code}.raised_by.{trig.kind}: no rule emits "
+            f"{trig.kind} {trig.name!r}; add one under {trig.kind}s/ with emits: {trig.name}"
+        )
 
 
 def _mapping(path: Path, data: Any) -> dict:

@@ -6,9 +6,12 @@ turns a validation error into one message naming the file, the rule and the fiel
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coach.report import CallTypeLabel
 
 MOVES: tuple[str, ...] = (
     "acknowledge",
@@ -80,6 +83,15 @@ SIGNALS: tuple[str, ...] = (
 )
 """Signals: facts about an utterance that analysis weighs (call type, concerns, time)."""
 
+TEAM_NAME = r"^team_[a-z0-9]+(_[a-z0-9]+)*$"
+"""A move or signal of a team's own: ``team_`` then snake_case (``team_policy_shield``).
+Only a team's own flag reads it (``raised_by`` in flags.yaml); nothing shipped does."""
+
+
+def is_team_name(name: str) -> bool:
+    return re.match(TEAM_NAME, name) is not None
+
+
 Speaker = Literal["csm", "company", "customer", "any"]
 
 
@@ -94,18 +106,22 @@ class Example(BaseModel):
     call_type: str | None = None
 
 
-class Examples(BaseModel):
+class _ExampleLists(BaseModel):
+    """``match`` / ``no_match`` lists where a bare string is an example's ``text``."""
+
     model_config = ConfigDict(extra="forbid")
 
-    match: list[Example] = Field(default_factory=list)
-    no_match: list[Example] = Field(default_factory=list)
-
-    @field_validator("match", "no_match", mode="before")
+    @field_validator("match", "no_match", mode="before", check_fields=False)
     @classmethod
     def _strings_are_examples(cls, v: Any) -> Any:
         if isinstance(v, list):
             return [{"text": x} if isinstance(x, str) else x for x in v]
         return v
+
+
+class Examples(_ExampleLists):
+    match: list[Example] = Field(default_factory=list)
+    no_match: list[Example] = Field(default_factory=list)
 
 
 class Exceptions(BaseModel):
@@ -162,8 +178,11 @@ class Rule(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Rule:
         known = MOVES if self.detects == "move" else SIGNALS
-        if self.emits not in known:
-            raise ValueError(f"emits: {self.emits!r} is not a known {self.detects}; one of: {', '.join(known)}")
+        if self.emits not in known and not is_team_name(self.emits):
+            raise ValueError(
+                f"emits: {self.emits!r} is not a known {self.detects}; one of: {', '.join(known)}; "
+                "or a name of your own for your own flag: team_ then lower-case words joined by _"
+            )
         if not self.patterns and not self.phrases:
             raise ValueError("patterns/phrases: a rule needs at least one pattern or phrase")
         if self.enabled and not self.examples.match:
@@ -194,6 +213,62 @@ class CallTypes(BaseModel):
     profiles: dict[str, CallTypeProfile]
 
 
+class FlagTrigger(BaseModel):
+    """What raises a team's own flag: enough sentences of one move or signal, in the
+    words of one side, on the call types named."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    move: str | None = None
+    signal: str | None = None
+    side: Literal["csm", "company", "customer"] = "csm"
+    """Whose words count: the CSM's, anyone on our side (CSM or colleague), the customer's."""
+    call_types: list[CallTypeLabel] = Field(default_factory=list)
+    """The call types it is judged on; empty: every call type."""
+    min_hits: int = Field(default=1, ge=1)
+    """How many sentences of the move or signal it takes."""
+
+    @model_validator(mode="after")
+    def _check(self) -> FlagTrigger:
+        if (self.move is None) == (self.signal is None):
+            raise ValueError("raised_by: name exactly one of move or signal")
+        known = MOVES if self.move is not None else SIGNALS
+        if self.name not in known and not is_team_name(self.name):
+            raise ValueError(
+                f"raised_by.{self.kind}: {self.name!r} is not a known {self.kind}; one of: {', '.join(known)}; "
+                "or one your own rule emits (team_…)"
+            )
+        return self
+
+    @property
+    def kind(self) -> Literal["move", "signal"]:
+        return "move" if self.move is not None else "signal"
+
+    @property
+    def name(self) -> str:
+        return self.move if self.move is not None else self.signal  # type: ignore[return-value]
+
+
+class FlagExample(BaseModel):
+    """A mini-transcript for a team's own flag: one utterance of the flag's side, or
+    lines ``csm: …`` / ``customer: …`` / ``colleague: …``; ``context`` is customer words
+    said before it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    context: str = ""
+    call_type: CallTypeLabel | None = None
+    """Judged as a call of this type (default: the first of ``call_types``, else escalation)."""
+
+
+class FlagExamples(_ExampleLists):
+    match: list[FlagExample] = Field(default_factory=list)
+    """Must raise the flag."""
+    no_match: list[FlagExample] = Field(default_factory=list)
+    """Must not raise it."""
+
+
 class FlagSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -203,6 +278,17 @@ class FlagSpec(BaseModel):
     why: str = ""
     escalation_only: bool = False
     thresholds: dict[str, float] = Field(default_factory=dict)
+    raised_by: FlagTrigger | None = None
+    """A team's own flag: what raises it (shipped flags are raised by coach/judge.py)."""
+    examples: FlagExamples = Field(default_factory=FlagExamples)
+
+    @model_validator(mode="after")
+    def _check(self) -> FlagSpec:
+        if self.raised_by is None and (self.examples.match or self.examples.no_match):
+            raise ValueError("examples: only a flag of your own (with raised_by) has examples")
+        if self.raised_by is not None and not self.examples.match:
+            raise ValueError("examples.match: your own flag needs at least one example that must raise it")
+        return self
 
 
 class Scoring(BaseModel):
