@@ -120,6 +120,62 @@ def test_upload_a_call_and_read_the_report(server, browser, tmp_path):
     assert errors == []
 
 
+def _download(page, selector: str, folder: Path) -> Path:
+    """Click a download link; the file, saved under the name the server suggested."""
+    with page.expect_download() as got:
+        page.click(selector)
+    saved = folder / got.value.suggested_filename
+    got.value.save_as(saved)
+    return saved
+
+
+def test_correct_the_call_type_and_download_the_report(server, browser, tmp_path):
+    import json
+
+    page, errors = _page(browser)
+    page.goto(server + "/")
+    page.set_input_files("#file", str(FIXTURE))
+    page.click("#go")
+    page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
+
+    # who was taken as the CSM, and how, above the report
+    assert page.locator("#coach-tools").is_visible()
+    assert page.locator("#csm-name").inner_text() == "Maya Goldberg"
+    assert page.locator("#csm-how").inner_text().startswith("(detected from the call: ")
+    assert page.locator(".ct-label").inner_text().strip() == CALL_TYPE_NAMES["escalation"]
+    assert page.locator("#ct-set").count() == 0
+
+    # not an escalation? pick the type and the call is judged again as that type
+    page.select_option("#ct-pick", "qbr")
+    with page.expect_navigation():
+        page.click("#ct-go")  # the form posts: the page's policy lets it (form-action 'self')
+    page.wait_for_selector("h1:has-text('Coaching report')", timeout=60_000)
+    assert page.locator(".ct-label").inner_text().strip() == CALL_TYPE_NAMES["qbr"]
+    assert page.locator("#ct-set").inner_text().startswith("set by you; coach detected Escalation")
+    assert "call type set by hand" in page.locator("header.report").inner_text()
+    assert page.locator("#ct-pick").input_value() == "qbr"
+
+    # the downloads are files of this (corrected) report
+    saved = _download(page, "#dl-json", tmp_path)
+    assert saved.name == FIXTURE.name + ".report.json"
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["call_type"]["label"] == "qbr" and data["call_type"]["overridden"] is True
+
+    saved = _download(page, "#dl-html", tmp_path)
+    assert saved.name == FIXTURE.name + ".report.html"
+    standalone, _ = _page(browser)
+    standalone.goto(saved.as_uri())
+    assert standalone.locator(".ct-label").inner_text().strip() == CALL_TYPE_NAMES["qbr"]
+    assert standalone.locator("#coach-tools").count() == 0
+    assert standalone.locator("#transcript .turn").count() > 0
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1"), \
+        "the report's tools scroll sideways on a phone"
+    page.screenshot(path=str(tmp_path / "tools-phone.png"))
+    assert errors == []
+
+
 def test_picker_in_the_browser(server, browser, tmp_path):
     path = tmp_path / "neutral.vtt"
     path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Speaker One>Shall we look at "

@@ -320,3 +320,157 @@ def test_batch_browse_shows_the_transcript_when_the_file_is_there(analyzer, tmp_
 def test_batch_without_folder_is_404(analyzer):
     client = create_app(analyzer=analyzer).test_client()
     assert client.get("/batch").status_code == 404
+
+
+# -- the report on the upload page: correct the call type, download, who is the CSM ------
+class TypingAnalyzer(FakeAnalyzer):
+    """The fake report, honouring a call-type override as the real analysis does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call_types: list[str | None] = []
+
+    def analyze(self, transcript, *, call_type=None):
+        rep = super().analyze(transcript, call_type=call_type)
+        self.call_types.append(call_type)
+        if call_type:
+            rep.call_type = rep.call_type.model_copy(
+                update={"label": call_type, "confidence": 1.0, "overridden": True})
+        return rep
+
+
+def _key(page: str) -> str:
+    return page.split('action="/report/', 1)[1].split("/", 1)[0]
+
+
+def _tools(page: str) -> str:
+    return page.split('<section id="coach-tools"', 1)[1].split("</section>", 1)[0]
+
+
+def test_report_page_offers_the_seven_call_types_and_the_downloads():
+    from coach.cli.analyze_cmd import CALL_TYPES
+
+    client = create_app(analyzer=TypingAnalyzer()).test_client()
+    resp = upload(client, VTT, csm="Robin Hale")
+    page = resp.get_data(as_text=True)
+    tools = _tools(page)
+    assert all(f'<option value="{c}"' in tools for c in CALL_TYPES) and len(CALL_TYPES) == 7
+    assert 'name="call_type"' in tools and "detect from the call" in tools
+    assert 'id="dl-json"' in tools and 'id="dl-html"' in tools
+    # the forms post here: the app's policy (form-action 'self') governs, not the file's
+    assert 'http-equiv="Content-Security-Policy"' not in page
+    csp = resp.headers["Content-Security-Policy"]
+    assert "form-action 'self'" in csp and "default-src 'none'" in csp
+    assert f"'sha256-{web.REPORT_JS_HASH}'" in csp
+    # the upload form offers the call type too
+    form = client.get("/").get_data(as_text=True)
+    assert all(f'<option value="{c}"' in form for c in CALL_TYPES)
+
+
+def test_call_type_override_reanalyses_and_is_marked(real_analyzer):
+    from coach.render.html import CALL_TYPE_NAMES
+
+    client = create_app(analyzer=real_analyzer).test_client()
+    page = upload(client, FIXTURE.read_bytes(), name=FIXTURE.name).get_data(as_text=True)
+    assert '<span class="ct-label">Escalation</span>' in page
+    assert "set by hand" not in page and 'id="ct-set"' not in page
+    resp = client.post(f"/report/{_key(page)}/redo", data={"call_type": "qbr"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200, page
+    assert f'<span class="ct-label">{CALL_TYPE_NAMES["qbr"]}</span>' in page
+    assert "call type set by hand" in page  # the report's own header
+    assert '<span class="set" id="ct-set">set by you; coach detected Escalation (' in page
+    assert '<option value="qbr" selected>' in page
+    # back to what the call says
+    page = client.post(f"/report/{_key(page)}/redo",
+                       data={"call_type": ""}).get_data(as_text=True)
+    assert '<span class="ct-label">Escalation</span>' in page and 'id="ct-set"' not in page
+
+
+def test_call_type_given_at_upload_and_refused_when_unknown(tmp_path):
+    analyzer = TypingAnalyzer()
+    store = tmp_path / "kept"
+    client = create_app(analyzer=analyzer, storage=store).test_client()
+    page = upload(client, VTT, csm="Robin Hale", call_type="training").get_data(as_text=True)
+    assert analyzer.call_types == ["training"]
+    assert '<span class="set" id="ct-set">set by you</span>' in page  # nothing was detected
+    bad = upload(client, VTT, csm="Robin Hale", call_type="<b>x</b>")
+    assert bad.status_code == 400 and "&lt;b&gt;x&lt;/b&gt;" in bad.get_data(as_text=True)
+    bad = client.post(f"/report/{_key(page)}/redo", data={"call_type": "party"})
+    assert bad.status_code == 400 and "unknown call type" in bad.get_data(as_text=True)
+    assert analyzer.call_types == ["training"]
+    # a correction replaces the kept report
+    client.post(f"/report/{_key(page)}/redo", data={"call_type": "renewal"})
+    kept = next(store.glob("*.report.json"))
+    assert Report.model_validate_json(kept.read_text()).call_type.label == "renewal"
+
+
+def test_download_json_and_html():
+    from coach.render import render
+
+    analyzer = TypingAnalyzer()
+    client = create_app(analyzer=analyzer).test_client()
+    page = upload(client, VTT, name="my call.vtt", csm="Robin Hale").get_data(as_text=True)
+    page = client.post(f"/report/{_key(page)}/redo",
+                       data={"call_type": "onboarding"}).get_data(as_text=True)
+    key = _key(page)
+    assert f'href="/report/{key}/download.json"' in page
+
+    resp = client.get(f"/report/{key}/download.json")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/json"
+    assert resp.headers["Content-Disposition"] == \
+        'attachment; filename="my_call.vtt.report.json"'
+    rep = Report.model_validate_json(resp.get_data())
+    assert rep.call_type.label == "onboarding" and rep.call_type.overridden
+    assert resp.get_data(as_text=True) == render(rep, "json")
+
+    resp = client.get(f"/report/{key}/download.html")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert resp.headers["Content-Disposition"] == \
+        'attachment; filename="my_call.vtt.report.html"'
+    # the self-contained file: its own strict policy, the transcript, no links to this app
+    assert web.REPORT_META_CSP in body and "form-action &#x27;none&#x27;" in body
+    assert "Coaching report" in body and 'id="transcript"' in body
+    assert "/report/" not in body and "coach-tools" not in body and "<form" not in body
+
+    assert client.get(f"/report/{key}/download.pdf").status_code == 404
+    assert client.get("/report/nothere/download.json").status_code == 410
+    assert client.post("/report/nothere/redo", data={"call_type": "qbr"}).status_code == 410
+
+
+def test_header_names_the_csm_and_how_it_was_decided(real_analyzer):
+    client = create_app(analyzer=real_analyzer).test_client()
+    page = upload(client, FIXTURE.read_bytes(), name=FIXTURE.name).get_data(as_text=True)
+    tools = _tools(page)
+    assert '<span id="csm-name">Maya Goldberg</span>' in tools
+    assert '<span class="muted" id="csm-how">(detected from the call: ' in tools
+    assert '<option value="Maya Goldberg" selected>' in tools
+    assert '<option value="Sanjay Patel">' in tools
+    assert '<li class="csm-line"><b>CSM:</b> Maya Goldberg (detected: ' in page
+    # not you? the same call again with the speaker you pick
+    page = client.post(f"/report/{_key(page)}/redo",
+                       data={"csm": "Sanjay Patel"}).get_data(as_text=True)
+    tools = _tools(page)
+    assert '<span id="csm-name">Sanjay Patel</span>' in tools
+    assert '<span class="muted" id="csm-how">(you said so)</span>' in tools
+    bad = client.post(f"/report/{_key(page)}/redo", data={"csm": "Nobody"})
+    assert bad.status_code == 400 and "no speaker" in bad.get_data(as_text=True)
+
+
+def test_tools_escape_speakers_and_keep_the_token():
+    analyzer = TypingAnalyzer()
+    client = create_app(analyzer=analyzer, token="s3cret").test_client()
+    page = upload(client, NEUTRAL_JSON, name="n.json", url="/analyze?token=s3cret",
+                  csm="Speaker One").get_data(as_text=True)
+    tools = _tools(page)
+    assert '<option value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">' in tools
+    assert "<img" not in page
+    key = page.split('action="/report/', 1)[1].split("/", 1)[0]
+    assert f'action="/report/{key}/redo?token=s3cret"' in tools
+    assert f'href="/report/{key}/download.json?token=s3cret"' in tools
+    assert client.get(f"/report/{key}/download.json").status_code == 403
+    assert client.post(f"/report/{key}/redo", data={"call_type": "qbr"}).status_code == 403
+    assert client.get(f"/report/{key}/download.json?token=s3cret").status_code == 200
+    assert analyzer.calls == 1

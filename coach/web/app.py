@@ -16,7 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,15 +26,23 @@ from werkzeug.utils import secure_filename
 
 from coach.errors import CoachError, InputError, RoleError
 from coach.models import FORMATS, Transcript
+from coach.render import render
+from coach.render.common import CALL_TYPE_NAMES
+from coach.render.html import CSP as REPORT_CSP
 from coach.render.html import SCRIPT_HASH as REPORT_JS_HASH
-from coach.render.html import render_html
+from coach.render.html import e, render_html
 from coach.render.json_ import render_json
-from coach.report import FLAG_CODES, Report
+from coach.report import FLAG_CODES, CallTypeLabel, Report
 from coach.web import pages
 
 TOKEN_HEADER = "X-Coach-Token"
 PENDING_MAX = 32
-PENDING_TTL = 3600.0  # seconds a speaker-picker choice stays open
+PENDING_TTL = 3600.0  # seconds a speaker-picker choice (or a shown report) stays open
+CALL_TYPES: tuple[str, ...] = CallTypeLabel.__args__  # type: ignore[attr-defined]
+# The report file's own policy forbids every form (it is meant to be mailed around); the
+# page served here carries forms to correct it, so it goes by the app's header policy,
+# which is as strict apart from `form-action 'self'`.
+REPORT_META_CSP = f'<meta http-equiv="Content-Security-Policy" content="{e(REPORT_CSP)}">'
 
 
 class AnalyzerLike(Protocol):
@@ -62,14 +70,67 @@ def check_bind(host: str, token: str | None) -> None:
 
 @dataclass
 class _Pending:
+    """An upload waiting for the CSM to say which speaker they are."""
+
     transcript: Transcript
     name: str
     stored: str | None = None
-    created: float = field(default_factory=time.monotonic)
+    call_type: str | None = None
+    detected: tuple[str, float] | None = None
+
+
+@dataclass
+class _Done:
+    """A report on screen: what it was made from, so it can be redone or downloaded."""
+
+    transcript: Transcript  # as read, before roles
+    name: str
+    stored: str | None
+    csm: tuple[str, ...]
+    call_type: str | None  # the CSM's correction; None: detected
+    detected: tuple[str, float] | None  # what coach detected (label, confidence)
+    report: Report
+    roled: Transcript  # with roles, for the HTML page
+
+
+class _Shelf:
+    """Items under random keys: at most PENDING_MAX, each for PENDING_TTL seconds."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, item: Any) -> str:
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            self._expire()
+            self._items[key] = (time.monotonic(), item)
+            while len(self._items) > PENDING_MAX:
+                self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            self._expire()
+            got = self._items.get(key)
+            return got[1] if got else None
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for k in [k for k, (t, _) in self._items.items() if now - t > PENDING_TTL]:
+            del self._items[k]
 
 
 class _State:
-    """Per-app state: the lazily built analyzer and uploads waiting for a speaker choice."""
+    """Per-app state: the lazily built analyzer, uploads waiting for a speaker choice,
+    and the reports recently shown (to correct the call type or download them)."""
 
     def __init__(self, *, analyzer: AnalyzerLike | None, rules_dirs: Sequence[Path],
                  roster_path: Path | None) -> None:
@@ -78,8 +139,8 @@ class _State:
         self._roster_path = roster_path
         self._roster: Any = None
         self._lock = threading.Lock()
-        self.pending: OrderedDict[str, _Pending] = OrderedDict()
-        self._pending_lock = threading.Lock()
+        self.pending = _Shelf()
+        self.done = _Shelf()
 
     def analyzer(self) -> AnalyzerLike:
         with self._lock:
@@ -98,29 +159,6 @@ class _State:
 
                 self._roster = Roster.load(self._roster_path)
             return self._roster
-
-    def park(self, transcript: Transcript, name: str, stored: str | None) -> str:
-        key = secrets.token_urlsafe(16)
-        with self._pending_lock:
-            self._expire()
-            self.pending[key] = _Pending(transcript, name, stored)
-            while len(self.pending) > PENDING_MAX:
-                self.pending.popitem(last=False)
-        return key
-
-    def take(self, key: str) -> _Pending | None:
-        with self._pending_lock:
-            self._expire()
-            return self.pending.get(key)
-
-    def drop(self, key: str) -> None:
-        with self._pending_lock:
-            self.pending.pop(key, None)
-
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for k in [k for k, p in self.pending.items() if now - p.created > PENDING_TTL]:
-            del self.pending[k]
 
 
 def read_upload(data: bytes, *, name: str, input_format: str | None) -> Transcript:
@@ -230,23 +268,38 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
     def upload() -> Response:
         note = ("Uploads and reports are kept in the storage folder."
                 if storage_dir is not None else
-                "Nothing you upload is kept: the file is read in memory and forgotten "
-                "after the report.")
+                "Nothing you upload is written to disk: the call is read in memory and kept "
+                "there for an hour, so you can correct the report or download it, then "
+                "forgotten.")
         return html(pages.upload_page(action=u("analyze"), max_bytes=app.config[
             "MAX_CONTENT_LENGTH"], max_label=max_label, storage_note=note,
-            nav=nav()[1:]))
+            call_types=[(c, CALL_TYPE_NAMES.get(c, c)) for c in CALL_TYPES], nav=nav()[1:]))
 
-    def report_page(report: Report, transcript: Transcript | None) -> Response:
-        return html(render_html(report, transcript, links=nav()))
+    def report_page(report: Report, transcript: Transcript | None,
+                    key: str | None = None, done: _Done | None = None) -> Response:
+        page = render_html(report, transcript, links=nav())
+        if key is None or done is None:
+            return html(page)
+        tools = pages.report_tools(
+            report=report, speakers=done.transcript.speakers,
+            call_types=[(c, CALL_TYPE_NAMES.get(c, c)) for c in CALL_TYPES],
+            detected=done.detected, set_by_hand=done.call_type is not None,
+            redo=u("redo", key=key),
+            downloads=[(u("download", key=key, fmt="json"), "JSON", "dl-json"),
+                       (u("download", key=key, fmt="html"), "HTML page", "dl-html")])
+        # the forms post to this app: the header's policy applies, not the file's
+        page = page.replace(REPORT_META_CSP, "", 1).replace("<main>", "<main>" + tools, 1)
+        return html(page)
 
-    def finish(transcript: Transcript, csm: Sequence[str], name: str,
-               stored: str | None) -> Response:
+    def finish(transcript: Transcript, csm: Sequence[str], name: str, stored: str | None,
+               call_type: str | None = None,
+               detected: tuple[str, float] | None = None) -> Response:
         """Roles, then analysis, then the report; the speaker picker when no CSM is found."""
         try:
             tr = assign(transcript, csm=csm, roster=state.roster())
         except RoleError:
             # The CLI's message points at --csm; here the picker is the way to say it.
-            key = state.park(transcript, name, stored)
+            key = state.pending.put(_Pending(transcript, name, stored, call_type, detected))
             message = f"coach could not tell which speaker of {name} is the CSM."
             if csm:
                 message = (f"No speaker of {name} matches {', '.join(csm)!s}: the transcript "
@@ -254,10 +307,21 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
             return html(pages.picker_page(action=u("pick_speaker"), pending_id=key,
                                           message=message + " Pick yourself:",
                                           speakers=_speakers(transcript), nav=nav()))
-        report = state.analyzer().analyze(tr)
+        report = state.analyzer().analyze(tr, call_type=call_type)
+        if call_type is None:  # detection ran (a type given at upload: none to show)
+            detected = (report.call_type.label, report.call_type.confidence)
         if storage_dir is not None and stored:
+            # a correction replaces the kept report: the folder holds the latest one
             _store(storage_dir / f"{stored}.report.json", render_json(report).encode())
-        return report_page(report, tr)
+        done = _Done(transcript, name, stored, tuple(csm), call_type, detected, report, tr)
+        return report_page(report, tr, state.done.put(done), done)
+
+    def call_type_field(value: str | None) -> str | None:
+        if not value:
+            return None
+        if value not in CALL_TYPES:
+            raise ValueError(f"unknown call type {value!r}: one of {', '.join(CALL_TYPES)}")
+        return value
 
     @app.post("/analyze")
     def analyze() -> Response:
@@ -269,6 +333,10 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
         fmt = request.form.get("input_format") or None
         if fmt is not None and fmt not in FORMATS:
             return fail("Unknown format", f"{name}: unknown format {fmt!r}", 400)
+        try:
+            call_type = call_type_field(request.form.get("call_type"))
+        except ValueError as err:
+            return fail("Unknown call type", str(err), 400)
         csm = [c.strip() for c in request.form.get("csm", "").split(",") if c.strip()]
         stored = None
         if storage_dir is not None:
@@ -276,7 +344,7 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
             _store(storage_dir / stored, data)
         try:
             transcript = read_upload(data, name=name, input_format=fmt)
-            return finish(transcript, csm, name, stored)
+            return finish(transcript, csm, name, stored, call_type)
         except InputError as err:
             return fail("This file could not be read", str(err), 400)
         except CoachError as err:
@@ -286,7 +354,7 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
     def pick_speaker() -> Response:
         key = request.form.get("pending", "")
         speaker = request.form.get("speaker", "")
-        pending = state.take(key)
+        pending: _Pending | None = state.pending.get(key)
         if pending is None:
             return fail("Upload expired", "This upload is no longer here: please upload the "
                         "file again.", 410)
@@ -294,11 +362,58 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
             return fail("Unknown speaker", f"{pending.name}: no speaker {speaker!r} in this "
                         "call.", 400)
         try:
-            resp = finish(pending.transcript, [speaker], pending.name, pending.stored)
+            resp = finish(pending.transcript, [speaker], pending.name, pending.stored,
+                          pending.call_type, pending.detected)
         except CoachError as err:
             return fail("This call could not be analysed", str(err), 400)
-        state.drop(key)
+        state.pending.drop(key)
         return resp
+
+    def shown(key: str) -> _Done | None:
+        return state.done.get(key)
+
+    def gone() -> Response:
+        return fail("Report expired", "This report is no longer here (a report stays for an "
+                    "hour after it is shown): please upload the file again.", 410)
+
+    @app.post("/report/<key>/redo")
+    def redo(key: str) -> Response:
+        """The same call again, with the call type and/or the CSM the CSM corrected."""
+        done = shown(key)
+        if done is None:
+            return gone()
+        call_type, csm = done.call_type, list(done.csm)
+        try:
+            if "call_type" in request.form:
+                call_type = call_type_field(request.form["call_type"])
+        except ValueError as err:
+            return fail("Unknown call type", f"{done.name}: {err}", 400)
+        if "csm" in request.form:
+            speaker = request.form["csm"]
+            if speaker not in done.transcript.speakers:
+                return fail("Unknown speaker", f"{done.name}: no speaker {speaker!r} in this "
+                            "call.", 400)
+            csm = [speaker]
+        try:
+            return finish(done.transcript, csm, done.name, done.stored, call_type,
+                          done.detected)
+        except CoachError as err:
+            return fail("This call could not be analysed", str(err), 400)
+
+    @app.get("/report/<key>/download.<fmt>")
+    def download(key: str, fmt: str) -> Response:
+        """The report as a file: the JSON of `coach analyze --format json`, or the
+        self-contained HTML page (its own strict policy, no links back to this app)."""
+        done = shown(key)
+        if done is None:
+            return gone()
+        if fmt not in ("json", "html"):
+            return fail("No such download", f"no {fmt!r} download: json or html", 404)
+        body = render(done.report, fmt, transcript=done.roled)
+        mimetype = "application/json" if fmt == "json" else "text/html"
+        filename = f"{secure_filename(done.name) or 'call'}.report.{fmt}"
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'})
 
     @app.get("/batch")
     def batch_list() -> Response:

@@ -115,9 +115,11 @@ def page(title: str, body: str, *, nav: Sequence[tuple[str, str]] = (),
 
 
 def upload_page(*, action: str, max_bytes: int, max_label: str, storage_note: str,
+                call_types: Sequence[tuple[str, str]] = (),
                 nav: Sequence[tuple[str, str]] = ()) -> str:
     options = '<option value="">detect from the content</option>' + "".join(
         f'<option value="{e(f)}">{e(f)}</option>' for f in FORMATS)
+    types = _call_type_options(call_types, selected=None)
     body = f"""
 <h1>How did the call go?</h1>
 <p class="muted">Drop the transcript of a customer call and get a coaching report: what
@@ -138,11 +140,94 @@ went well, what to try next time, with the moments to look at.</p>
   placeholder="your name as the transcript writes it">
  <label class="field" for="input_format">Format</label>
  <select id="input_format" name="input_format">{options}</select>
+ <label class="field" for="call_type">Call type</label>
+ <select id="call_type" name="call_type">{types}</select>
  <button type="submit" id="go">Analyse</button>
 </form>
 <p class="muted" style="font-size:13px">{e(storage_note)}</p>
 """
     return page("coach: upload a call", body, nav=nav, script=UPLOAD_JS)
+
+
+def _call_type_options(call_types: Sequence[tuple[str, str]], *, selected: str | None) -> str:
+    return '<option value="">detect from the call</option>' + "".join(
+        f'<option value="{e(c)}"{" selected" if c == selected else ""}>{e(name)}</option>'
+        for c, name in call_types)
+
+
+TOOLS_CSS = """
+#coach-tools { background:#fff; border:1px solid #dde1e8; border-radius:10px; padding:10px 14px;
+  margin:0 0 14px; display:grid; gap:8px; font-size:14px; }
+#coach-tools .tool { display:flex; flex-wrap:wrap; gap:6px 12px; align-items:center; }
+#coach-tools .what { flex:1 1 260px; overflow-wrap:anywhere; }
+#coach-tools form { display:flex; flex-wrap:wrap; gap:6px; align-items:center; margin:0; }
+#coach-tools select, #coach-tools button { font:inherit; font-size:14px; padding:4px 8px;
+  border-radius:6px; max-width:100%; }
+#coach-tools select { border:1px solid #c5ccd8; background:#fff; }
+#coach-tools button { border:0; background:#2f6fde; color:#fff; font-weight:600; cursor:pointer; }
+#coach-tools .set { background:#fff4e0; color:#8c4308; border-radius:999px; padding:1px 8px; }
+"""
+
+# How the roles step words its decision, said for someone who did not type a flag.
+_HOW = (("detected: ", "detected from the call: "), ("roster: ", "from the team roster: "),
+        ("format: ", "the file says so: "))
+
+
+def how_decided(source: str) -> str:
+    """`role_sources`' wording for the page: '--csm Robin' -> 'you said so'."""
+    if source == "--csm" or source.startswith("--csm "):
+        return "you said so"
+    for prefix, said in _HOW:
+        if source.startswith(prefix):
+            return said + source[len(prefix):]
+    return source
+
+
+def report_tools(*, report: Any, speakers: Sequence[str], call_types: Sequence[tuple[str, str]],
+                 detected: tuple[str, float] | None, set_by_hand: bool, redo: str,
+                 downloads: Sequence[tuple[str, str, str]]) -> str:
+    """The bar above a report on the upload page: who was taken as the CSM and how,
+    the call type with a way to correct it, and the downloads. All escaped here."""
+    names = dict(call_types)
+    csm = [s for s, role in report.source.speakers.items() if role == "csm"]
+    if csm:
+        how = "; ".join(how_decided(report.source.role_sources.get(s, "")) for s in csm)
+        who = (f'<b>CSM:</b> <span id="csm-name">{e(", ".join(csm))}</span>'
+               + (f' <span class="muted" id="csm-how">({e(how)})</span>' if how.strip() else ""))
+    else:
+        who = ('<b>CSM:</b> <span id="csm-name">not decided</span> '
+               '<span class="muted" id="csm-how">(no speaker was taken as the CSM)</span>')
+    others = "".join(f'<option value="{e(s)}"{" selected" if s in csm else ""}>{e(s)}</option>'
+                     for s in speakers)
+    ct = report.call_type
+    label = names.get(ct.label, ct.label)
+    if set_by_hand:
+        seen = ""
+        if detected is not None:
+            seen = (f"; coach detected {e(names.get(detected[0], detected[0]))} "
+                    f"({round(detected[1] * 100)} %)")
+        state = f'<span class="set" id="ct-set">set by you{seen}</span>'
+    else:
+        state = f'<span class="muted">detected, {round(ct.confidence * 100)} % confident</span>'
+    links = " · ".join(f'<a id="{e(i)}" href="{e(h)}" download>{e(t)}</a>'
+                       for h, t, i in downloads)
+    return (
+        '<section id="coach-tools" class="no-print" aria-label="This report">'
+        f"<style>{TOOLS_CSS}</style>"
+        f'<div class="tool" id="csm-tool"><span class="what">{who}</span>'
+        f'<form method="post" action="{e(redo)}"><label for="csm-pick">Not you?</label>'
+        f'<select id="csm-pick" name="csm">{others}</select>'
+        '<button type="submit" id="csm-go">Analyse as this CSM</button></form></div>'
+        f'<div class="tool" id="ct-tool"><span class="what"><b>Call type:</b> '
+        f'<span id="ct-name">{e(label)}</span> {state}</span>'
+        f'<form method="post" action="{e(redo)}"><label for="ct-pick">Not right?</label>'
+        f'<select id="ct-pick" name="call_type">'
+        f'{_call_type_options(call_types, selected=ct.label if set_by_hand else None)}'
+        '</select><button type="submit" id="ct-go">Analyse as this type</button></form></div>'
+        f'<div class="tool" id="downloads"><span class="what"><b>Download the report:</b> '
+        f"{links}</span></div>"
+        "</section>"
+    )
 
 
 def picker_page(*, action: str, pending_id: str, message: str,
