@@ -28,6 +28,4 @@ def test_quick_tour_line_runs(args, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     args = [str(tmp_path / Path(a).name) if a.startswith("/tmp/") else a for a in args]  # outputs into tmp_path
     result = CliRunner().invoke(cli, args)
-        result.output
-    )
     assert result.exit_code == 0, result.output[-500:]
