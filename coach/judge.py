@@ -31,6 +31,9 @@ STEP_MOVES = {
     "follow_up": "follow_up",
 }
 DEFENSIVE = ("defensive", "blaming", "minimizing", "dismissive")
+# solutioning is fixing, explaining or defending: the rubric's acknowledgment gap is
+# "troubleshooting, explaining the root cause, or defending before acknowledging"
+SOLUTIONING = ("solution", *DEFENSIVE)
 SEVERE = ("churn_threat", "exec_request", "repeat_failure", "business_impact")
 
 
@@ -38,9 +41,10 @@ def _csm(utts: list[Utterance]) -> list[Utterance]:
     return [u for u in utts if u.role == "csm" and not u.backchannel]
 
 
-def _first(utts: list[Utterance], move: str) -> Utterance | None:
+def _first(utts: list[Utterance], *moves: str) -> Utterance | None:
+    """The first utterance with any of ``moves``."""
     for u in utts:
-        if u.has(move):
+        if any(u.has(m) for m in moves):
             return u
     return None
 
@@ -83,9 +87,7 @@ def sequence(utts: list[Utterance], call_type: CallType) -> Sequence:
     if not seq.applicable:
         return seq
     ack = _first(csm, "acknowledge")
-    # solutioning is fixing, explaining or defending: the rubric's acknowledgment gap is
-    # "troubleshooting, explaining the root cause, or defending before acknowledging"
-    sol = next((u for u in csm if u.has("solution") or any(u.has(m) for m in DEFENSIVE)), None)
+    sol = _first(csm, *SOLUTIONING)
     seq.first_ack_at = ack.turn.start if ack else None
     seq.first_solution_at = sol.turn.start if sol else None
     seq.first_solution_quote = sol.quote("solution") if sol else None
@@ -168,7 +170,7 @@ def flags(
     esc = call_type.label == "escalation"
 
     if fb.applies("acknowledgment-gap") and seq.ack_before_solution is False:
-        sol = _first(csm, "solution")
+        # ack_before_solution is False only when the sequence found the first solutioning turn
         fb.add(
             "acknowledgment-gap",
             at=seq.first_solution_at,
@@ -177,9 +179,7 @@ def flags(
             message=(
                 f"The CSM started solutioning or explaining before acknowledging the "
                 f"customer's frustration{'' if seq.first_ack_at is not None else ' (no acknowledgment at all)'}."
-            )
-            if sol
-            else None,
+            ),
         )
 
     follow = _first(csm, "follow_up")
