@@ -90,7 +90,7 @@ def sequence(utts: list[Utterance], call_type: CallType) -> Sequence:
     sol = _first(csm, *SOLUTIONING)
     seq.first_ack_at = ack.turn.start if ack else None
     seq.first_solution_at = sol.turn.start if sol else None
-    seq.first_solution_quote = sol.quote("solution") if sol else None
+    seq.first_solution_quote = sol.quote(next(m for m in SOLUTIONING if sol.has(m))) if sol else None
     if sol is None:
         seq.ack_before_solution = None
     else:
