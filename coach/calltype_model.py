@@ -29,6 +29,13 @@ PENALTIES = (0.3, 1.0, 3.0, 10.0)
 """L2 penalties tried by cross-validation (the bias is never penalized)."""
 
 
+def _only(field: str, what: str, names: Any, known: Any) -> None:
+    """Reject names the model cannot use, naming the field and what is known."""
+    unknown = set(names) - set(known)
+    if unknown:
+        raise ValueError(f"{field}: unknown {what}(s) {sorted(unknown)}; known: {', '.join(known)}")
+
+
 class EscalationPart(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -38,9 +45,7 @@ class EscalationPart(BaseModel):
 
     @model_validator(mode="after")
     def _known(self) -> EscalationPart:
-        unknown = set(self.weights) - set(FEATURES)
-        if unknown:
-            raise ValueError(f"weights: unknown feature(s) {sorted(unknown)}; known: {', '.join(FEATURES)}")
+        _only("weights", "feature", self.weights, FEATURES)
         return self
 
 
@@ -53,12 +58,8 @@ class RoutinePart(BaseModel):
 
     @model_validator(mode="after")
     def _known(self) -> RoutinePart:
-        unknown = set(self.weights) - set(AGENDA_FEATURES)
-        if unknown:
-            raise ValueError(f"weights: unknown feature(s) {sorted(unknown)}; known: {', '.join(AGENDA_FEATURES)}")
-        bad = set(self.bias) - set(AGENDA_TYPES)
-        if bad:
-            raise ValueError(f"bias: unknown call type(s) {sorted(bad)}; known: {', '.join(AGENDA_TYPES)}")
+        _only("weights", "feature", self.weights, AGENDA_FEATURES)
+        _only("bias", "call type", self.bias, AGENDA_TYPES)
         return self
 
 

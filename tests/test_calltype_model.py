@@ -146,3 +146,13 @@ def test_same_model_tolerates_the_fourth_decimal_only():
         a, {"escalation": {"bias": -4.7, "weights": {"grievance": 1.3612}}, "about": "x", "cv": [1, "a"]}
     )
     assert not same_model(a, {"escalation": {"bias": -4.5996, "weights": {}}, "about": "x", "cv": [1, "a"]})
+
+
+def test_features_read_signals_the_rules_can_emit():
+    """A renamed signal would silently zero a feature: every name the features read is a known signal."""
+    from coach.calltype_features import CALMING, GRIEVANCE
+    from coach.rules.schema import SIGNALS
+
+    emitted = {r.emits for r in load_rules().rules}
+    for name in (*GRIEVANCE, *CALMING, *(f"agenda_{t}" for t in AGENDA_TYPES)):
+        assert name in SIGNALS and name in emitted, name
