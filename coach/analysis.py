@@ -22,7 +22,7 @@ from coach.metrics import BackchannelLexicon, compute_timing_metrics
 from coach.models import Transcript
 from coach.moves import Utterance, detect_moves, utterance_moves
 from coach.nlp import VOCAB_KEEP
-from coach.report import CallType, Move, Report, Source
+from coach.report import CallType, Metrics, Move, Report, Source
 from coach.rules.loader import RuleSet, load_rules
 from coach.rules.schema import MOVES
 
@@ -110,8 +110,7 @@ class Analyzer:
 
         with self._vocabulary():
             docs = list(self.nlp.pipe([t.text for t in tr.turns], batch_size=256))
-            utts = detect_moves(tr.turns, docs, self.engine, self.backchannels)
-            metrics = compute_timing_metrics(tr, lexicon=self.backchannels)
+            utts, metrics = self._read(tr, docs)
             return call_features(utts, metrics.sentiment_quarters)
 
     # -- internals ---------------------------------------------------------------------
@@ -151,9 +150,13 @@ class Analyzer:
             coach_version=__version__, source=self._source(tr), call_type=ct, metrics=metrics, timing_only=True
         )
 
-    def _analyze(self, tr: Transcript, docs: list, call_type: str | None) -> Report:
+    def _read(self, tr: Transcript, docs: list) -> tuple[list[Utterance], Metrics]:
+        """The moves of every turn and the timing metrics: what every analysis starts from."""
         utts: list[Utterance] = detect_moves(tr.turns, docs, self.engine, self.backchannels)
-        metrics = compute_timing_metrics(tr, lexicon=self.backchannels)
+        return utts, compute_timing_metrics(tr, lexicon=self.backchannels)
+
+    def _analyze(self, tr: Transcript, docs: list, call_type: str | None) -> Report:
+        utts, metrics = self._read(tr, docs)
         ct = classify(utts, self.rules, override=call_type, quarters=metrics.sentiment_quarters)
         esc = ct.label == "escalation"
         metrics.jargon = find_jargon(utts, self.jargon)
