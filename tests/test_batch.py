@@ -20,6 +20,7 @@ import coach.batch.run as batch_run
 import coach.batch.worker as batch_worker
 from coach.batch.discover import Found, Rejected, date_of, discover
 from coach.batch.outputs import CALL_COLUMNS, atomic_open, atomic_write_text, safe_name
+from coach.batch.pages import page_rel
 from coach.batch.progress import Progress
 from coach.batch.sidecar import load_sidecar
 from coach.batch.summary import CSM_COLUMNS, TeamStats
@@ -200,7 +201,11 @@ def test_outputs_have_the_documented_columns(good_calls: Path, tmp_path: Path) -
         report = json.loads((out / r["report"]).read_text())
         assert report["schema_version"] == 1
         assert report["source"]["path"] == r["file"]
-    assert len(list((out / "reports").iterdir())) == 3
+        # and its page, which summary.md links to
+        page = (out / page_rel(r["report"])).read_text()
+        assert page.startswith("<!DOCTYPE html>") and 'id="transcript"' in page
+    assert len(list((out / "reports").glob("*.json"))) == 3
+    assert len(list((out / "reports").glob("*.html"))) == 3
     # csms.csv and the summary
     assert header(out / "csms.csv") == list(CSM_COLUMNS)
     (kim,) = read_csv(out / "csms.csv")
@@ -212,7 +217,8 @@ def test_outputs_have_the_documented_columns(good_calls: Path, tmp_path: Path) -
     assert "no named CSM" not in summary
     assert "### Kim Ode" in summary
     assert "1. **Vague timeline** (2 of 3 calls). Try: name a day and a time." in summary
-    assert f"]({acme['report']}) [00:15]" in summary
+    assert f"]({page_rel(acme['report']).replace(' ', '%20')}#t=15) [00:15]" in summary
+    assert ".json)" not in summary
     assert read_csv(out / "errors.csv") == []
     assert not list(out.glob(".*.tmp")) and not list((out / "reports").glob(".*.tmp"))
 
@@ -454,7 +460,7 @@ def test_outputs_follow_the_umask(good_calls: Path, tmp_path: Path, umask: int,
     names = {p.name for p in files}
     assert {"summary.md", "calls.csv", "calls.jsonl", "csms.csv", "errors.csv",
             "skipped.csv"} <= names
-    assert len(list((out / "reports").iterdir())) == 3
+    assert len(list((out / "reports").glob("*.json"))) == 3
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(mode)}
 
 

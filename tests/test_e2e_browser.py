@@ -31,11 +31,10 @@ pytestmark = pytest.mark.skipif(
            "(.ci/run installs both)")
 
 
-@pytest.fixture()
-def server() -> Iterator[str]:
+def _serve(app) -> Iterator[str]:
+    """The app on a free loopback port, for as long as the test needs it."""
     from werkzeug.serving import make_server
 
-    app = create_app()  # the real analysis, built on the first upload
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -44,6 +43,11 @@ def server() -> Iterator[str]:
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+@pytest.fixture()
+def server() -> Iterator[str]:
+    yield from _serve(create_app())  # the real analysis, built on the first upload
 
 
 @pytest.fixture()
@@ -220,4 +224,69 @@ def test_standalone_file_jumps_to_the_second_in_the_hash(browser, tmp_path):
     current = page.locator(".turn.current")
     current.wait_for(timeout=5_000)
     assert current.get_attribute("data-start") == "135.500"
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def batch_server(tmp_path_factory) -> Iterator[str]:
+    """`coach serve --batch-dir` on a real `coach batch` run over shipped calls."""
+    from click.testing import CliRunner
+
+    from coach.cli.main import cli
+
+    out = tmp_path_factory.mktemp("e2e-batch") / "week"
+    fixtures = ROOT / "fixtures"
+    result = CliRunner().invoke(cli, ["batch", str(fixtures / "teams-vtt"), str(fixtures / "zoom-vtt"),
+                                      str(fixtures / "text"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    yield from _serve(create_app(batch_dir=out))
+
+
+def _column(page, attr: str) -> list[str]:
+    return page.eval_on_selector_all(
+        "#calls-table tbody tr:not([hidden])", f"rs => rs.map(r => r.getAttribute('data-{attr}'))")
+
+
+def test_batch_summary_and_sortable_calls_in_the_browser(batch_server, browser, tmp_path):
+    page, errors = _page(browser)
+    page.goto(batch_server + "/batch")
+    assert page.locator("#summary h1").inner_text().startswith("Coaching summary")
+    assert page.locator("#calls-table tbody tr").count() == 6
+
+    page.click(".sortbar [data-sort=score]")  # lowest score first (who to coach), then highest
+    scores = [float(s) for s in _column(page, "score")]
+    assert scores == sorted(scores)
+    page.click(".sortbar [data-sort=score]")
+    assert [float(s) for s in _column(page, "score")] == sorted(scores, reverse=True)
+    assert page.locator("th:has([data-sort=score])").get_attribute("aria-sort") == "descending"
+
+    page.click("th [data-sort=csm]")  # the header's button sorts too
+    csms = _column(page, "csm")
+    assert csms == sorted(csms, key=str.lower)
+
+    page.click(".sortbar [data-sort=flags]")  # most flags first
+    counts = [int(n) for n in _column(page, "flags")]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 0
+    code = page.locator("#flag-pick option").nth(1).get_attribute("value")
+    page.select_option("#flag-pick", code)
+    shown = _column(page, "codes")
+    assert shown and all(code in c.split() for c in shown)
+    assert page.locator("#shown").inner_text() == f"{len(shown)} of 6 calls"
+
+    for width in (1280, 390):  # the table fits the screen, on a laptop and on a phone
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"batch-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1"), \
+            f"the batch page scrolls sideways at {width} px"
+
+    # a flag's example in the summary opens that call's report at that moment
+    page.set_viewport_size({"width": 1280, "height": 900})
+    link = page.locator("#summary a[href*='#t=']").first
+    second = int((link.get_attribute("href") or "").rsplit("#t=", 1)[1])
+    link.click()
+    page.wait_for_selector("h1:has-text('Coaching report')")
+    current = page.locator("#transcript .turn.current")
+    current.wait_for(timeout=5_000)
+    start, end = (float(current.get_attribute(a) or 0) for a in ("data-start", "data-end"))
+    assert int(start) <= second <= end + 1
     assert errors == []

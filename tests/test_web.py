@@ -291,8 +291,9 @@ def test_batch_browse(analyzer, tmp_path):
     assert "Alice &lt;b&gt;Ng&lt;/b&gt;" in page
     assert "acknowledgment-gap" in page and "jargon" not in page.split("<tbody>")[1]
     assert "&lt;script&gt;x&lt;/script&gt;" in page  # summary shown as text
-    assert 'href="/batch/reports/alice__outage.vtt.json"' in page
-    assert "/batch/reports/bob__missing.vtt.json" not in page  # no report file, no link
+    assert 'href="/batch/reports/alice__outage.vtt.html"' in page
+    assert "/batch/reports/bob__missing.vtt" not in page  # no report file, no link
+    assert client.get("/batch/reports/alice__outage.vtt.html").status_code == 200
     resp = client.get("/batch/reports/alice__outage.vtt.json")
     report_page = resp.get_data(as_text=True)
     assert resp.status_code == 200
@@ -315,6 +316,86 @@ def test_batch_browse_shows_the_transcript_when_the_file_is_there(analyzer, tmp_
     client = create_app(analyzer=analyzer, batch_dir=out).test_client()
     page = client.get("/batch/reports/alice__outage.vtt.json").get_data(as_text=True)
     assert 'id="transcript"' in page and "Robin Hale" in page
+
+
+@pytest.fixture(scope="module")
+def real_week(tmp_path_factory) -> Path:
+    """`coach batch` on three shipped calls, as a team lead would run it."""
+    out = tmp_path_factory.mktemp("batch") / "week"
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    result = CliRunner().invoke(cli, ["batch", str(fixtures / "teams-vtt"), str(fixtures / "text"),
+                                      "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _hrefs(html: str, section: str) -> list[str]:
+    import re
+
+    part = html.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
+    return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', part)]
+
+
+@pytest.mark.parametrize("token", [None, "s3cret"])
+def test_batch_summary_is_a_page_whose_links_work(real_week, token):
+    """summary.md shown as HTML: each call's link opens its report (at the moment, for a
+    flag's example), the CSV links open the files, the token stays in every link."""
+    client = create_app(batch_dir=real_week, token=token).test_client()
+    page = client.get("/batch" + (f"?token={token}" if token else "")).get_data(as_text=True)
+    assert "<h1>Coaching summary" in page and "**" not in page.split('id="summary"')[1]
+    links = _hrefs(page, "summary")
+    reports = [h for h in links if h.startswith("/batch/reports/")]
+    assert reports and any("#t=" in h for h in reports)
+    for href in links + _hrefs(page, "calls"):
+        if token:
+            assert f"token={token}" in href, href
+        if href.startswith("#"):
+            continue
+        resp = client.get(href.split("#")[0])
+        assert resp.status_code == 200, href
+        if "/batch/reports/" in href:
+            assert "Coaching report" in resp.get_data(as_text=True)
+    q = f"?token={token}" if token else ""
+    assert client.get("/batch/files/calls.jsonl" + q).status_code == 404  # only the CSVs
+    assert client.get("/batch/files/..%2Fsummary.md" + q).status_code == 404
+
+
+def test_batch_calls_table_sorts_by_csm_score_and_flag(real_week):
+    """The table carries what its script sorts by, and the page's policy lets it run."""
+    import re
+
+    from coach.web.pages import BATCH_JS_HASH
+
+    resp = create_app(batch_dir=real_week).test_client().get("/batch")
+    page = resp.get_data(as_text=True)
+    assert f"'sha256-{BATCH_JS_HASH}'" in resp.headers["Content-Security-Policy"]
+    rows = re.findall(r'<tr data-i="(\d+)"[^>]* data-csm="([^"]*)"[^>]* data-score="([^"]*)" '
+                      r'data-flags="(\d+)" data-codes="([^"]*)"', page)
+    calls = [json.loads(x) for x in (real_week / "calls.jsonl").read_text().splitlines()]
+    assert len(rows) == len(calls) == 4
+    for (_, csm, score, n, codes), call in zip(rows, calls, strict=True):
+        assert csm == call["csm"] and score == str(call["score"])
+        flagged = [c for c in codes.split()]
+        assert int(n) == len(flagged) and all(call[c] for c in flagged)
+    for key in ("csm", "score", "flags"):
+        assert f'data-sort="{key}"' in page
+    assert '<select id="flag-pick">' in page and "src=" not in page  # no CDN, no file
+
+
+def test_summary_markdown_subset_is_escaped_and_nested():
+    from coach.web.summary_md import to_html
+
+    md = ("# Week <1>\n\n> **Interrupted run**: re-run\n\n- **3 calls** with `A`\n\n"
+          "1. **Jargon** (2 of 3). Try: [x](reports/a.html#t=5) <b>\n"
+          "   - [a.vtt](reports/a.html#t=5) [01:02] “quote”\n2. Second\n\nStrengths: done.\n")
+    html = to_html(md, lambda h: "/r/" + h)
+    assert "<h1>Week &lt;1&gt;</h1>" in html
+    assert "<blockquote><strong>Interrupted run</strong>: re-run</blockquote>" in html
+    assert "<ul>\n<li><strong>3 calls</strong> with <code>A</code>\n</li></ul>" in html
+    assert '<ol>\n<li><strong>Jargon</strong> (2 of 3). Try: <a href="/r/reports/a.html#t=5">x</a> &lt;b&gt;' in html
+    assert '<ul>\n<li><a href="/r/reports/a.html#t=5">a.vtt</a> [01:02] “quote”\n</li></ul>\n</li>\n<li>Second' in html
+    assert html.endswith("<p>Strengths: done.</p>")
+    assert "<a" not in to_html("[x](javascript:alert(1))", lambda h: None)
 
 
 def test_batch_without_folder_is_404(analyzer):

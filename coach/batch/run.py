@@ -31,6 +31,7 @@ from coach.batch.outputs import (
     csv_text,
     safe_name,
 )
+from coach.batch.pages import write_call_page
 from coach.batch.progress import Progress
 from coach.batch.sidecar import load_sidecar
 from coach.batch.state import StateStore, call_key, rules_fingerprint, sha256_file
@@ -479,6 +480,7 @@ def _finish(run: _Run, interrupted: bool) -> BatchResult:
         writer = RowWriter(call_columns(run.flag_codes), csv_fh, jl_fh)
         for row in _rows(run):
             writer.write(row)
+            row["page"] = write_call_page(out, row)  # reports/…html, for summary.md's links
             team.add(row)
             scored_paths.add(row["file"])
     if interrupted:

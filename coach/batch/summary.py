@@ -112,7 +112,8 @@ class CsmStats:
             if mo.get("suggestion") and code not in self.suggestion:
                 self.suggestion[code] = mo["suggestion"]
             heap = self.examples.setdefault(code, [])
-            item = (w, -order, -k, {**mo, "file": row.get("file"), "report": row.get("report")})
+            item = (w, -order, -k, {**mo, "file": row.get("file"), "report": row.get("report"),
+                                     "page": row.get("page")})
             if len(heap) < EXAMPLES_PER_FLAG:
                 heapq.heappush(heap, item)
             elif item[:3] > heap[0][:3]:
@@ -260,14 +261,20 @@ class TeamStats:
 
 
 def _call_ref(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row.get(k) for k in ("file", "report", "csm", "csm_speaker", "call_type",
-                                    "score", "date")}
+    return {k: row.get(k) for k in ("file", "report", "page", "csm", "csm_speaker",
+                                    "call_type", "score", "date")}
 
 
-def _link(file: str | None, report: str | None) -> str:
+def _link(ref: dict[str, Any], at: float | None = None) -> str:
+    """A Markdown link to the call's HTML report (at the moment ``at``: the page's
+    ``#t=`` anchor), or to its JSON when no page was written."""
+    file, report, page = ref.get("file"), ref.get("report"), ref.get("page")
     name = (file or report or "call").replace("\\", "/").rsplit("/", 1)[-1]
     name = name.replace("[", "(").replace("]", ")")
-    return f"[{name}]({(report or '').replace(' ', '%20')})"
+    href = (page or report or "").replace(" ", "%20")
+    if page and at is not None:
+        href += f"#t={int(at)}"
+    return f"[{name}]({href})"
 
 
 def _sentence(text: str) -> str:
@@ -331,7 +338,7 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
                        key=lambda x: (x[0], x[1]), reverse=True)
         if worst:
             refs = ", ".join(
-                f"{_link(r['file'], r['report'])} ({r['score']}, {r['csm'] or NO_CSM}, "
+                f"{_link(r)} ({r['score']}, {r['csm'] or NO_CSM}, "
                 f"{str(r['call_type']).replace('_', '-')})"
                 for _, _, r in worst
             )
@@ -374,7 +381,7 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
             examples = sorted(s.examples.get(code, []), key=lambda x: x[:3], reverse=True)
             for *_, mo in examples:
                 at = f" {stamp(mo.get('at'))}" if mo.get("at") is not None else ""
-                lines.append(f"   - {_link(mo.get('file'), mo.get('report'))}{at}"
+                lines.append(f"   - {_link(mo, mo.get('at'))}{at}"
                              f"{_quote(mo.get('quote'))}")
         if s.strengths:
             best = " ".join(_sentence(s.labels.get(k, k)) for k, _ in s.strengths.most_common(2))
@@ -388,7 +395,7 @@ def render_summary(team: TeamStats, *, failed: int, skipped: int, resumed: int,
                   "with the team's CSMs when they say their name in the call.", ""]
         for r in team.unnamed_calls:
             score = f", score {r['score']}" if r.get("score") is not None else ""
-            lines.append(f"- {_link(r['file'], r['report'])}: CSM speaker "
+            lines.append(f"- {_link(r)}: CSM speaker "
                          f"`{r.get('csm_speaker') or '?'}`, "
                          f"{str(r['call_type']).replace('_', '-')}{score}")
         if team.unnamed > len(team.unnamed_calls):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import os
 import secrets
 import threading
 import time
@@ -19,11 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from flask import Flask, Response, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 
+from coach.batch.pages import page_rel, transcript_for
 from coach.errors import CoachError, InputError, RoleError
 from coach.models import FORMATS, Transcript
 from coach.render import render
@@ -33,9 +36,10 @@ from coach.render.html import SCRIPT_HASH as REPORT_JS_HASH
 from coach.render.html import e, render_html
 from coach.render.json_ import render_json
 from coach.report import FLAG_CODES, CallTypeLabel, Report
-from coach.web import pages
+from coach.web import pages, summary_md
 
 TOKEN_HEADER = "X-Coach-Token"
+BATCH_FILES = ("calls.csv", "csms.csv", "errors.csv", "skipped.csv")  # served from --batch-dir
 PENDING_MAX = 32
 PENDING_TTL = 3600.0  # seconds a speaker-picker choice (or a shown report) stays open
 CALL_TYPES: tuple[str, ...] = CallTypeLabel.__args__  # type: ignore[attr-defined]
@@ -210,7 +214,8 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
     app.extensions["coach"] = state
     max_label = f"{max_upload_mb:g} MB"
     csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-           f"script-src 'sha256-{REPORT_JS_HASH}' 'sha256-{pages.UPLOAD_JS_HASH}'; "
+           f"script-src 'sha256-{REPORT_JS_HASH}' 'sha256-{pages.UPLOAD_JS_HASH}' "
+           f"'sha256-{pages.BATCH_JS_HASH}'; "
            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
     def u(endpoint: str, **values: Any) -> str:
@@ -423,19 +428,44 @@ def create_app(*, storage: Path | str | None = None, token: str | None = None,
         rows = _batch_rows(batch)
         for r in rows:
             if r.get("report_name"):
-                r["href"] = u("batch_report", name=r["report_name"])
+                r["href"] = u("batch_report", name=page_rel(r["report_name"]))
         summary_path = batch / "summary.md"
-        summary = (summary_path.read_text(encoding="utf-8", errors="replace")
-                   if summary_path.is_file() else None)
-        return html(pages.batch_page(folder=str(batch), rows=rows, summary=summary,
-                                     nav=nav()))
+        summary = None
+        if summary_path.is_file():
+            summary = summary_md.to_html(
+                summary_path.read_text(encoding="utf-8", errors="replace"), batch_link)
+        files = [(u("batch_file", name=n), n) for n in BATCH_FILES if (batch / n).is_file()]
+        return html(pages.batch_page(folder=str(batch), rows=rows, summary_html=summary,
+                                     files=files, nav=nav()))
+
+    def batch_link(href: str) -> str | None:
+        """summary.md's relative links as this app's URLs (the token kept); None for
+        anything else (the link's text stays, unlinked)."""
+        target, _, frag = unquote(href).partition("#")
+        anchor = f"#{frag}" if frag else ""
+        if target.startswith("reports/") and "/" not in target[len("reports/"):]:
+            return u("batch_report", name=target[len("reports/"):]) + anchor
+        if target in BATCH_FILES:
+            return u("batch_file", name=target)
+        return None
+
+    @app.get("/batch/files/<name>")
+    def batch_file(name: str) -> Response:
+        """The run's CSVs, as the files they are (summary.md links errors.csv, skipped.csv)."""
+        if batch is None or name not in BATCH_FILES or not (batch / name).is_file():
+            return fail("No such file", f"{name}: not found", 404)
+        return Response((batch / name).read_bytes(), mimetype="text/csv", headers={
+            "Content-Disposition": f'inline; filename="{name}"'})
 
     @app.get("/batch/reports/<name>")
     def batch_report(name: str) -> Response:
+        """A call's report, made from its JSON: ``x.vtt.html`` (summary.md's links) or
+        ``x.vtt.json``, with the app's navigation and the transcript when it is there."""
         if batch is None:
             return fail("No batch folder", "Start coach serve with --batch-dir DIR.", 404)
         reports = (batch / "reports").resolve()
-        path = (reports / name).resolve()
+        json_name = name[:-5] + ".json" if name.endswith(".html") else name
+        path = (reports / json_name).resolve()
         if path.parent != reports or path.suffix != ".json" or not path.is_file():
             return fail("No such report", f"reports/{name}: not found", 404)
         try:
@@ -463,8 +493,7 @@ def _batch_rows(batch: Path) -> list[dict[str, Any]]:
                 continue
             rep = str(obj.get("report") or "")
             rep_name = Path(rep).name if rep else ""
-            flags = obj.get("flags") if isinstance(obj.get("flags"), dict) else {
-                c: obj.get(c) for c in FLAG_CODES}
+            flags = obj.get("flags") if isinstance(obj.get("flags"), dict) else _flag_counts(obj)
             ratio = obj.get("csm_talk_ratio")
             rows.append({
                 "file": str(obj.get("file") or rep_name or "?"),
@@ -481,26 +510,41 @@ def _batch_rows(batch: Path) -> list[dict[str, Any]]:
     elif reports.is_dir():
         for p in sorted(reports.glob("*.json")):
             rows.append({"file": p.stem, "report_name": p.name, "flags": []})
+    _shorten(rows)
     return rows
 
 
+def _shorten(rows: list[dict[str, Any]]) -> None:
+    """Show each call's path below the folders all calls share (``zoom-vtt/x.vtt``, not
+    ``/home/…/calls/zoom-vtt/x.vtt``): the table then fits the screen."""
+    parents = [os.path.dirname(r["file"]) for r in rows]
+    try:
+        common = os.path.commonpath(parents) if parents and all(parents) else ""
+    except ValueError:  # absolute and relative paths mixed
+        common = ""
+    if common:
+        common = os.path.dirname(common) if len(set(parents)) == 1 else common
+    for r in rows:
+        r["label"] = os.path.relpath(r["file"], common) if common else r["file"]
+
+
+def _flag_counts(row: dict[str, Any]) -> dict[str, Any]:
+    """A calls.jsonl row's flag columns: every column between ``score`` and ``format``
+    (the shipped flags, then a team's own), or the shipped codes in an older file."""
+    keys = list(row)
+    if "score" in keys and "format" in keys and keys.index("score") < keys.index("format"):
+        return {k: row[k] for k in keys[keys.index("score") + 1:keys.index("format")]}
+    return {c: row.get(c) for c in FLAG_CODES}
+
+
 def _batch_transcript(batch: Path, report: Report) -> Transcript | None:
-    """The call's transcript when its file is still where the batch read it."""
+    """The call's transcript when its file is still where the batch read it (the path as
+    given to ``coach batch``: from here, the batch folder or the folder above it)."""
     if not report.source.path:
         return None
     src = Path(report.source.path)
-    for cand in ([src] if src.is_absolute() else [batch / src, batch.parent / src, src]):
-        if cand.is_file():
-            try:
-                from coach.readers import read_transcript
-
-                tr = read_transcript(cand, input_format=report.source.format)
-            except (CoachError, OSError, ImportError, ValueError):
-                return None
-            roles = report.source.speakers
-            return tr.model_copy(update={"turns": [
-                t.model_copy(update={"role": roles.get(t.speaker, t.role)}) for t in tr.turns]})
-    return None
+    return transcript_for(report, [src] if src.is_absolute() else
+                          [src, batch / src, batch.parent / src])
 
 
 def _stamp_name(name: str) -> str:

@@ -1,4 +1,4 @@
-"""The upload page's own pages (upload form, speaker picker, errors, batch list).
+"""The upload page's own pages (upload form, speaker picker, errors, batch results).
 
 Plain Python strings rather than a template engine: there are five small pages, and
 keeping them next to `e()` makes it obvious that every value is escaped.
@@ -97,7 +97,7 @@ pre.summary { white-space:pre-wrap; overflow-wrap:anywhere; font-size:13px; back
 
 
 def page(title: str, body: str, *, nav: Sequence[tuple[str, str]] = (),
-         script: str = "") -> str:
+         script: str = "", wide: bool = False) -> str:
     """A whole page around `body` (already escaped HTML)."""
     links = "".join(f'<a href="{e(h)}">{e(label)}</a>' for h, label in nav)
     return (
@@ -105,7 +105,8 @@ def page(title: str, body: str, *, nav: Sequence[tuple[str, str]] = (),
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'
-        f"<title>{e(title)}</title><style>{CSS}</style></head><body><main>"
+        f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
+        + ('<main class="wide">' if wide else "<main>")
         + (f"<nav>{links}</nav>" if links else "")
         + body
         + "</main>"
@@ -263,30 +264,155 @@ def message_page(title: str, message: str, *, detail: str = "",
     return page(f"coach: {title}", body, nav=nav)
 
 
-def batch_page(*, folder: str, rows: Sequence[dict[str, Any]], summary: str | None,
+BATCH_JS = """
+(function () {
+  var table = document.getElementById('calls-table');
+  if (!table) return;
+  var body = table.tBodies[0], pick = document.getElementById('flag-pick');
+  var shown = document.getElementById('shown'), total = body.rows.length;
+  var key = null, dir = 1;
+  var FIRST = {score: 1, flags: -1};  // lowest score first, most flags first
+  function value(tr, k) {
+    var v = tr.getAttribute('data-' + k);
+    if (k === 'score' || k === 'flags') return v === '' || v === null ? null : parseFloat(v);
+    return v ? v.toLowerCase() : null;
+  }
+  function order(a, b) {
+    var x = value(a, key), y = value(b, key);
+    if (x === null || y === null) {  // no value (no score, no named CSM): always last
+      if (x !== y) return x === null ? 1 : -1;
+    } else if (x !== y) {
+      return (x < y ? -1 : 1) * dir;
+    }
+    return parseInt(a.getAttribute('data-i'), 10) - parseInt(b.getAttribute('data-i'), 10);
+  }
+  function sortBy(k) {
+    dir = key === k ? -dir : (FIRST[k] || 1);
+    key = k;
+    var rows = Array.prototype.slice.call(body.rows).sort(order);
+    rows.forEach(function (r) { body.appendChild(r); });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-sort]'), function (b) {
+      var on = b.getAttribute('data-sort') === k;
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+      var th = b.closest('th');
+      if (th) th.setAttribute('aria-sort', on ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-sort]'), function (b) {
+    b.addEventListener('click', function () { sortBy(b.getAttribute('data-sort')); });
+  });
+  function filter() {
+    var code = pick ? pick.value : '', n = 0;
+    Array.prototype.forEach.call(body.rows, function (r) {
+      var hit = !code || (' ' + r.getAttribute('data-codes') + ' ').indexOf(' ' + code + ' ') >= 0;
+      r.hidden = !hit;
+      n += hit ? 1 : 0;
+    });
+    if (shown) shown.textContent = code ? n + ' of ' + total + ' calls' : total + ' calls';
+  }
+  if (pick) pick.addEventListener('change', filter);
+})();
+"""
+BATCH_JS_HASH = base64.b64encode(hashlib.sha256(BATCH_JS.encode()).digest()).decode()
+
+BATCH_CSS = """
+main.wide { max-width:1200px; }
+.sortbar { display:flex; flex-wrap:wrap; gap:6px 10px; align-items:center; margin:0 0 10px;
+  font-size:14px; }
+.sortbar button, th button { font:inherit; margin:0; padding:3px 10px; border:1px solid #c5ccd8;
+  border-radius:999px; background:#fff; color:#1d2433; font-weight:600; cursor:pointer; }
+th button { border:0; padding:0; background:none; font-size:12px; text-transform:uppercase;
+  color:#2f6fde; }
+.sortbar button[aria-pressed=true] { background:#2f6fde; border-color:#2f6fde; color:#fff; }
+.sortbar select { width:auto; max-width:100%; padding:3px 8px; }
+#calls-table { table-layout:fixed; }
+#calls-table td { overflow-wrap:anywhere; }
+#calls-table col.c-call { width:24%; } #calls-table col.c-flags { width:24%; }
+#calls-table col.c-num { width:7%; } #calls-table col.c-date { width:10%; }
+.chip { display:inline-block; font-size:12px; color:#8c4308; background:#fff4e0;
+  border-radius:999px; padding:0 7px; margin:1px 2px 1px 0; }
+#summary h1 { font-size:20px; } #summary h2 { font-size:18px; margin:18px 0 6px; }
+#summary h3 { font-size:16px; margin:16px 0 4px; } #summary li { margin:2px 0; }
+#summary ol, #summary ul { padding-left:22px; } #summary blockquote { margin:8px 0;
+  padding:6px 12px; background:#fff4e0; border-radius:6px; }
+#summary { overflow-wrap:anywhere; }
+@media (max-width:760px) {
+  #calls-table, #calls-table tbody, #calls-table tr, #calls-table td { display:block; width:auto; }
+  #calls-table thead, #calls-table colgroup { display:none; }
+  #calls-table tr { border-bottom:1px solid #dde1e8; padding:6px 0; }
+  #calls-table tr[hidden] { display:none; }
+  #calls-table td { border:0; padding:1px 0; text-align:left; }
+  #calls-table td[data-label]::before { content:attr(data-label) ": "; color:#5b6475;
+    font-size:12px; text-transform:uppercase; }
+}
+"""
+
+# the calls table: (key, header, <col> class for its width)
+_CALL_COLS = (("call", "Call", "c-call"), ("date", "Date", "c-date"), ("csm", "CSM", ""),
+              ("type", "Type", ""), ("score", "Score", "c-num"), ("talk", "CSM talk", "c-num"),
+              ("length", "Length", "c-num"), ("flags", "Flags", "c-flags"))
+_SORTABLE = ("call", "date", "csm", "type", "score", "flags")
+
+
+def _call_row(i: int, r: dict[str, Any]) -> str:
+    """One call of the table; its data-* attributes are what the script sorts by."""
+    label = r.get("label") or r["file"]
+    name = (f'<a href="{e(r["href"])}" title="{e(r["file"])}">{e(label)}</a>' if r.get("href")
+            else e(label))
+    codes = list(r.get("flags", []))
+    ratio = r.get("talk_ratio")
+    score = r.get("score")
+    chips = "".join(f'<span class="chip">{e(c)}</span>' for c in codes)
+    cells = (
+        ("call", name), ("date", e(r.get("date") or "")), ("csm", e(r.get("csm") or "")),
+        ("type", e(r.get("call_type") or "")), ("score", e("" if score is None else score)),
+        ("talk", "" if ratio is None else f"{round(ratio * 100)} %"),
+        ("length", e(stamp(r["duration"]) if r.get("duration") else "")), ("flags", chips))
+    labels = {k: h for k, h, _ in _CALL_COLS}
+    tds = []
+    for k, v in cells:
+        cls = f"{k} num" if k in ("score", "talk", "length") else k
+        label = f' data-label="{e(labels[k])}"' if k != "call" and v else ""  # phone layout
+        tds.append(f'<td class="{cls}"{label}>{v}</td>')
+    return (f'<tr data-i="{i}" data-call="{e(r["file"])}" data-date="{e(r.get("date") or "")}" '
+            f'data-csm="{e(r.get("csm") or "")}" data-type="{e(r.get("call_type") or "")}" '
+            f'data-score="{e("" if score is None else score)}" data-flags="{len(codes)}" '
+            f'data-codes="{e(" ".join(codes))}">{"".join(tds)}</tr>')
+
+
+def batch_page(*, folder: str, rows: Sequence[dict[str, Any]], summary_html: str | None,
+               files: Sequence[tuple[str, str]] = (),
                nav: Sequence[tuple[str, str]] = ()) -> str:
+    """The batch folder as one page: the summary (links open each call's report) and
+    every call in a table that sorts by CSM, score or flags and shows one flag's calls."""
     if rows:
-        trs = []
+        counts: dict[str, int] = {}
         for r in rows:
-            name = (f'<a href="{e(r["href"])}">{e(r["file"])}</a>' if r.get("href")
-                    else e(r["file"]))
-            flags = ", ".join(r.get("flags", []))
-            ratio = r.get("talk_ratio")
-            trs.append(
-                f"<tr><td>{name}"
-                + (f'<div class="flagcodes">{e(flags)}</div>' if flags else "")
-                + f"</td><td>{e(r.get('date') or '')}</td><td>{e(r.get('csm') or '')}</td>"
-                f"<td>{e(r.get('call_type') or '')}</td>"
-                f'<td class="num">{e(stamp(r["duration"]) if r.get("duration") else "")}</td>'
-                f'<td class="num">{"" if ratio is None else f"{round(ratio * 100)} %"}</td>'
-                f'<td class="num">{e("" if r.get("score") is None else r["score"])}</td></tr>')
-        table = ('<div class="scroll"><table><thead><tr><th>Call</th><th>Date</th><th>CSM</th>'
-                 '<th>Type</th><th>Length</th><th>CSM talk</th><th>Score</th></tr></thead>'
-                 f'<tbody>{"".join(trs)}</tbody></table></div>')
+            for c in r.get("flags", []):
+                counts[c] = counts.get(c, 0) + 1
+        options = '<option value="">every call</option>' + "".join(
+            f'<option value="{e(c)}">{e(c)} ({n})</option>'
+            for c, n in sorted(counts.items(), key=lambda cn: (-cn[1], cn[0])))
+        buttons = "".join(f'<button type="button" data-sort="{k}" aria-pressed="false">{h}</button>'
+                          for k, h in (("csm", "CSM"), ("score", "Score"), ("flags", "Flags")))
+        bar = (f'<div class="sortbar">Sort by {buttons}'
+               f'<label for="flag-pick">Show</label><select id="flag-pick">{options}</select>'
+               f'<span class="muted" id="shown">{len(rows)} calls</span></div>')
+        cols = "".join(f'<col class="{c}">' if c else "<col>" for _, _, c in _CALL_COLS)
+        ths = "".join(
+            (f'<th aria-sort="none"><button type="button" data-sort="{k}">{h}</button></th>'
+             if k in _SORTABLE else f"<th>{h}</th>") for k, h, _ in _CALL_COLS)
+        table = (f'{bar}<table id="calls-table"><colgroup>{cols}</colgroup>'
+                 f'<thead><tr>{ths}</tr></thead>'
+                 f'<tbody>{"".join(_call_row(i, r) for i, r in enumerate(rows))}</tbody></table>')
     else:
         table = '<p class="muted">No scored calls in this folder yet.</p>'
-    summ = (f'<div class="card"><h2 style="font-size:18px;margin:0 0 8px">Summary</h2>'
-            f'<pre class="summary">{e(summary)}</pre></div>') if summary else ""
-    body = (f"<h1>Batch results</h1><p class=\"muted\">{e(folder)} · {len(rows)} calls</p>"
-            f'{summ}<div class="card">{table}</div>')
-    return page("coach: batch results", body, nav=nav)
+    links = " · ".join(f'<a href="{e(h)}">{e(n)}</a>' for h, n in files)
+    head = (f'<h1>Batch results</h1><p class="muted">{e(folder)} · {len(rows)} calls'
+            + (f" · {links}" if links else "") + ' · <a href="#calls">the calls</a></p>')
+    summ = f'<section class="card" id="summary">{summary_html}</section>' if summary_html else ""
+    body = (f"<style>{BATCH_CSS}</style>{head}{summ}"
+            f'<section class="card" id="calls"><h2 style="font-size:18px;margin:0 0 8px">'
+            f"Calls</h2>{table}</section>")
+    return page("coach: batch results", body, nav=nav, script=BATCH_JS if rows else "",
+                wide=True)
