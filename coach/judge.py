@@ -390,12 +390,18 @@ def findings(utts: list[Utterance], rules: RuleSet, flag_list: list[Flag]) -> li
     out: list[Finding] = []
     seen_strength: set[str] = set()
     for u in _csm(utts):
+        # One sentence, one verdict: a sentence judged an improvement (a policy shield, a
+        # defence) is not also a strength ("per our policy I can offer a credit" is not
+        # "brought a concrete lever"). Decided here, for every rule, shipped or a team's.
+        faulted = {h.sent.start for h in u.hits if h.rule.finding == "improvement" and h.rule.theme}
         for h in u.hits:
             rule = h.rule
             if rule.finding is None or rule.theme is None:
                 continue
             if rule.emits == "understand" and not any(s.start == h.sent.start for s in u.derived.get("probe", [])):
                 continue  # small talk, logistics or a closing check: not a probing question
+            if rule.finding == "strength" and h.sent.start in faulted:
+                continue
             if rule.finding == "strength":
                 # the first strength of each kind: a timeline, not a tally
                 if rule.emits in seen_strength:

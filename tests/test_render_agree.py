@@ -205,3 +205,30 @@ def test_advice_is_of_this_call(path):
     for f in view.flags:
         if f.suggestion:
             assert f"Try: {f.suggestion}" in out["text"]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=IDS)
+def test_no_sentence_is_both_a_strength_and_an_improvement(path):
+    report, _, _ = rendered(path)
+    good = {(f.at, f.quote) for f in report.findings if f.kind == "strength"}
+    bad = {(f.at, f.quote) for f in report.findings if f.kind == "improvement"}
+    assert not good & bad
+
+
+def test_a_policy_shield_with_a_lever_is_not_a_strength():
+    """'Our policy only allows a credit' is a defence: its lever is not praised; a lever in
+    a sentence of its own still is."""
+    from coach.readers import read_bytes
+    from coach.roles import assign_roles
+
+    text = ("[00:00:01] Dana Whitlock: Hi Sam, it's Dana from Acme, thanks for joining.\n"
+            "[00:00:05] Sam Ortiz: The invoice was wrong again and we were charged twice.\n"
+            "[00:00:12] Dana Whitlock: To be fair, our policy only allows a service credit.\n"
+            "[00:00:20] Sam Ortiz: That does not help us much this month.\n"
+            "[00:00:26] Dana Whitlock: I will also set up a billing hold on the next invoice.\n")
+    tr = assign_roles(read_bytes(text.encode(), name="call.txt"), csm=["Dana Whitlock"])
+    report = _analyzer().analyze(tr)
+    at = {f.at: f.kind for f in report.findings if f.at in (12.0, 26.0)}
+    kinds12 = {f.kind for f in report.findings if f.at == 12.0}
+    assert "improvement" in kinds12 and "strength" not in kinds12, report.findings
+    assert at.get(26.0) == "strength", report.findings
