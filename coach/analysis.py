@@ -16,6 +16,7 @@ from pathlib import Path
 from coach import __version__
 from coach.calltype import classify
 from coach.concerns import find_concerns
+from coach.followup.commitments import find_commitments
 from coach.judge import checks, findings, flags, score, sequence
 from coach.language_signals import JargonMatcher, confidence_level, customer_jargon, empathy_level, find_jargon
 from coach.metrics import BackchannelLexicon, compute_timing_metrics
@@ -185,6 +186,7 @@ class Analyzer:
             checks=check_list,
             findings=finding_list,
             concerns=concerns,
+            commitments=find_commitments(utts),
             moves=moves,
             score=total,
             score_breakdown=breakdown,

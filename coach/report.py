@@ -213,6 +213,22 @@ class Concern(BaseModel):
     addressed_at: float | None = None
 
 
+class Commitment(BaseModel):
+    """Something the company side committed to, with its time as said (issue 16).
+
+    ``due`` is the absolute date or date-time (ISO) once the call's date is known
+    (``coach.followup`` and batch fill it); ``vague`` means no time was said."""
+
+    at: float
+    speaker: str
+    role: str
+    text: str
+    due_said: str | None = None
+    due: str | None = None
+    vague: bool = False
+    kind: Literal["follow_up", "action", "promise", "commitment"] = "commitment"
+
+
 class Report(BaseModel):
     schema_version: int = SCHEMA_VERSION
     coach_version: str = ""
@@ -224,6 +240,7 @@ class Report(BaseModel):
     checks: list[Check] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     concerns: list[Concern] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(default_factory=list)
     moves: list[Move] = Field(default_factory=list)
     score: int | None = None
     score_breakdown: dict[str, float] = Field(default_factory=dict)

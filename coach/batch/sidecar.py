@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from coach.errors import InputError
 from coach.report import CallTypeLabel
@@ -33,7 +33,20 @@ class Sidecar(BaseModel):
     internal: list[str] = Field(default_factory=list)  # colleagues on the CSM's side
     account: str | None = None  # the customer account
     call_date: dt.date | None = None
+    call_time: dt.datetime | None = None  # the start, when call_date gave a date-time with its offset
     call_type: CallTypeLabel | None = None  # overrides call-type detection
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_time(cls, data: object) -> object:
+        """``call_date`` may be an ISO date-time with its UTC offset: keep the start too."""
+        if isinstance(data, dict) and isinstance(data.get("call_date"), str) and len(data["call_date"]) > 10:
+            try:
+                start = dt.datetime.fromisoformat(data["call_date"].replace("Z", "+00:00"))
+            except ValueError:
+                return data  # the date field reports it
+            data = {**data, "call_date": start.date().isoformat(), "call_time": data.get("call_time", start)}
+        return data
 
     @field_validator("csm", "internal", mode="before")
     @classmethod

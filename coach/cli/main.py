@@ -17,6 +17,7 @@ from coach import __version__
 # command name -> "module:attribute"
 COMMANDS: dict[str, str] = {
     "analyze": "coach.cli.analyze_cmd:analyze",
+    "followup": "coach.cli.followup_cmd:followup",
     "transcript": "coach.cli.transcript_cmd:transcript",
     "rules": "coach.cli.rules_cmd:rules",
     "batch": "coach.cli.batch_cmd:batch",
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
 
 SHORT_HELP: dict[str, str] = {
     "analyze": "Analyse one transcript and print the coaching report.",
+    "followup": "Draft the follow-up note for one call (heard, agreed, next update).",
     "transcript": "Print a transcript as read (normalized turns, roles, warnings).",
     "rules": "List, test, explain and try the coaching rules.",
     "batch": "Score a folder of calls: CSVs, per-call reports and a summary.",
