@@ -33,6 +33,7 @@ from coach.batch.outputs import (
 )
 from coach.batch.pages import write_call_page
 from coach.batch.progress import Progress
+from coach.batch.promises import CallInfo, write_promises
 from coach.batch.sidecar import load_sidecar
 from coach.batch.state import StateStore, call_key, rules_fingerprint, sha256_file
 from coach.batch.summary import TeamStats, csm_columns, render_summary
@@ -495,11 +496,10 @@ def _finish(run: _Run, interrupted: bool) -> BatchResult:
     atomic_write_text(out / "skipped.csv", csv_text(SKIPPED_COLUMNS, run.skipped))
     atomic_write_text(out / "csms.csv", csv_text(csm_columns(run.flag_codes), team.csm_rows()))
     failed = run.failed
-    atomic_write_text(
-        out / "summary.md",
-        render_summary(team, failed=failed, skipped=len(run.skipped), resumed=run.resumed,
-                       interrupted=interrupted, timing_only=run.timing_only),
-    )
+    summary = render_summary(team, failed=failed, skipped=len(run.skipped), resumed=run.resumed,
+                             interrupted=interrupted, timing_only=run.timing_only)
+    calls = [CallInfo(i.path, i.date, i.account, out / i.report_rel) for i in run.items if i.path in scored_paths]
+    atomic_write_text(out / "summary.md", write_promises(out, calls, summary))  # issue 16: promises kept?
     return BatchResult(
         scored=writer.count,
         resumed=run.resumed,
