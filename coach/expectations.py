@@ -545,9 +545,9 @@ def evaluate_thresholds(report: Report, *, min_score: float | None = None,
         if not found:
             case.add(name, True)
             continue
-        first = found[0]
-        shown = "; ".join(
-            f"{f.code} ({f.severity})" + (f" [{fmt_time(f.at)}]" if f.at is not None else "")
-            for f in found[:4]) + (f"; {len(found) - 4} more" if len(found) > 4 else "")
-        case.add(name, False, f"--fail-on {item}: {shown}: {first.message}", at=first.at)
+        # one line per flag, each with its own message and time (one line listing several
+        # flags beside the first one's message read as if they all said it)
+        for f in found:
+            case.add(name, False, f"--fail-on {item}: {f.code} ({f.severity}): {f.message}",
+                     at=f.at)
     return case.results
