@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import os
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from coach.batch.discover import Found, Rejected, date_of, discover
 from coach.batch.outputs import (
@@ -72,6 +72,7 @@ class BatchOptions:
     analyzer_factory: AnalyzerFactory | None = None  # None: coach.analysis.Analyzer
     progress_stream: TextIO | None = None
     progress: bool | None = None  # None: only when the stream is a terminal
+    scheduler: str | None = None  # a Dask scheduler's address, or "local:N": run there
 
 
 @dataclass
@@ -117,6 +118,7 @@ class _Run:
     resumed: int = 0
     words: int = 0
     analysed: int = 0
+    jobs: int = 1  # workers the engine has (chunk sizes follow)
 
     timing_only: int = 0  # of the skipped, files with speaker times and no words
     flag_codes: tuple[str, ...] = FLAG_CODES  # a column per flag: the shipped ones, then a team's own
@@ -154,23 +156,23 @@ def run_batch(opts: BatchOptions) -> BatchResult:
         rules_dirs=tuple(str(d) for d in opts.rules_dirs),
         roster_path=str(opts.roster) if opts.roster else None,
         input_format=opts.input_format,
+        return_reports=bool(opts.scheduler),
     )
-    # Workers build their analyzer (spaCy, matchers: seconds) while discovery runs.
-    pool = _warm_pool(_jobs(opts), config, _factory(opts)) if _jobs(opts) > 1 else None
+    engine = _engine(opts, config)
     progress: Progress | None = None
     interrupted = False
     try:
         _discover(run, fp, roster_sha)
         progress = Progress(len(run.tasks), stream=opts.progress_stream, enabled=opts.progress,
                             failed=run.failed)  # files that failed before scoring count too
-        _score(run, progress, config, pool)
+        _score(run, progress, config, engine)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         if progress is not None:
             progress.close()
-        if pool is not None:
-            _kill(pool)  # idle or unused workers (a no-op after a clean shutdown)
+        if engine is not None:
+            engine.kill()  # idle or unused workers (a no-op after a clean shutdown)
     return _finish(run, interrupted)
 
 
@@ -270,7 +272,7 @@ def _consider(run: _Run, found: Found, fp: str, roster_sha: str | None, taken: s
 
 def _chunks(run: _Run) -> list[list[FileTask]]:
     """Biggest calls first (the pool's tail stays short), a few calls per chunk."""
-    jobs = _jobs(run.opts)
+    jobs = run.jobs
     ordered = [t for _, t in sorted(run.tasks, key=lambda st: -st[0])]
     size = run.opts.chunk_size or max(1, min(8, len(ordered) // (jobs * 4) or 1))
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
@@ -290,6 +292,8 @@ def _record(run: _Run, outcomes: Sequence[Outcome], progress: Progress) -> None:
             run.skip(o.path, o.skipped, timing_only=True)
         elif o.ok:
             assert o.result is not None
+            if o.report_text is not None:  # before the entry: an entry means a report exists
+                atomic_write_text(Path(run.opts.out) / o.result["report"], o.report_text)
             run.store.put(o.key, {"file": o.path, "result": o.result})
             run.words += int(o.result.get("words") or 0)
             run.analysed += 1
@@ -299,19 +303,19 @@ def _record(run: _Run, outcomes: Sequence[Outcome], progress: Progress) -> None:
     progress.advance(len(outcomes), failed=failed)
 
 
-def _score(run: _Run, progress: Progress, config: WorkerConfig,
-           pool: ProcessPoolExecutor | None) -> None:
+def _score(run: _Run, progress: Progress, config: WorkerConfig, engine: Engine | None) -> None:
+    run.jobs = engine.jobs() if engine is not None else 1
     chunks = _chunks(run)
     if not chunks:
         return
-    if pool is None:
+    if engine is None:
         worker = Worker(config, _factory(run.opts))
         worker.setup()
         with settled_gc():
             for chunk in chunks:
                 _record(run, worker.run(chunk), progress)
         return
-    _score_pool(run, chunks, config, progress, pool)
+    _score_with(run, chunks, progress, engine)
 
 
 def _factory(opts: BatchOptions) -> AnalyzerFactory:
@@ -320,135 +324,214 @@ def _factory(opts: BatchOptions) -> AnalyzerFactory:
     return opts.analyzer_factory or worker.default_analyzer_factory
 
 
-def _warm_pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessPoolExecutor:
-    """A pool whose workers start (and build their analyzer) right away."""
-    pool = _pool(jobs, config, factory)
-    for _ in range(jobs):
-        pool.submit(ping)
-    return pool
+class Lost(Exception):
+    """The worker running a chunk died (killed, out of memory) before it answered."""
 
 
-def _pool(jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> ProcessPoolExecutor:
-    # fork: workers start fast and inherit the parent's imports (never spaCy: the parent
-    # does not load it); elsewhere the platform default.
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                               initializer=init_pool_worker, initargs=(config, factory))
+class Engine(Protocol):
+    """Where chunks run: the local process pool, or a Dask cluster (``dask_runner.py``).
+
+    The batch loop (``_score_with``) only submits chunks, waits for some to finish and
+    reads their outcomes; what a dead worker means differs, and each engine says so.
+    """
+
+    # A lost chunk takes every chunk in flight with it (a broken process pool): wait for
+    # them all, restart, and run suspects one at a time so the next loss names its file.
+    isolates: bool
+    # The engine already re-ran a lost chunk on other workers (Dask's allowed-failures): a
+    # file lost alone in its chunk is the one that kills workers.
+    retries: bool
+
+    def jobs(self) -> int: ...  # workers (chunk sizes follow)
+    def capacity(self) -> int: ...  # chunks to keep in flight
+    def submit(self, chunk: list[FileTask]) -> Any: ...
+    def wait(self, pending: Collection[Any], timeout: float | None) -> set[Any]: ...
+    def outcomes(self, handle: Any) -> list[Outcome]: ...  # raises Lost
+    def restart(self) -> None: ...
+    def stop(self, pending: Collection[Any]) -> Iterator[list[Outcome]]: ...  # on Ctrl-C
+    def close(self) -> None: ...  # after a clean run
+    def kill(self) -> None: ...  # whatever happened; a no-op after close
 
 
-def _score_pool(run: _Run, chunks: list[list[FileTask]], config: WorkerConfig,
-                progress: Progress, first_pool: ProcessPoolExecutor | None = None) -> None:
+class PoolEngine:
+    """The local ``ProcessPoolExecutor``: one worker process per core, forked."""
+
+    isolates = True
+    retries = False
+
+    def __init__(self, jobs: int, config: WorkerConfig, factory: AnalyzerFactory) -> None:
+        self._jobs, self._config, self._factory = jobs, config, factory
+        self._pool: ProcessPoolExecutor | None = self._new_pool()
+        for _ in range(jobs):  # workers start (and build their analyzer) right away
+            self._pool.submit(ping)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # fork: workers start fast and inherit the parent's imports (never spaCy: the parent
+        # does not load it); elsewhere the platform default.
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        return ProcessPoolExecutor(max_workers=self._jobs, mp_context=ctx,
+                                   initializer=init_pool_worker,
+                                   initargs=(self._config, self._factory))
+
+    def jobs(self) -> int:
+        return self._jobs
+
+    def capacity(self) -> int:
+        return self._jobs * 2
+
+    def submit(self, chunk: list[FileTask]) -> Future[list[Outcome]]:
+        if self._pool is None:  # restarted lazily: a break at the very end costs nothing
+            self._pool = self._new_pool()
+        return self._pool.submit(run_pool_chunk, chunk)
+
+    def wait(self, pending: Collection[Any], timeout: float | None) -> set[Any]:
+        return wait(pending, timeout=timeout,
+                    return_when=ALL_COMPLETED if timeout is None else FIRST_COMPLETED)[0]
+
+    def outcomes(self, handle: Future[list[Outcome]]) -> list[Outcome]:
+        try:
+            return handle.result()
+        except BrokenProcessPool as err:
+            raise Lost from err
+
+    def restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def stop(self, pending: Collection[Any]) -> Iterator[list[Outcome]]:
+        """Finish the chunks already running (a second Ctrl-C stops at once)."""
+        for fut in pending:
+            fut.cancel()
+        for fut in [f for f in pending if not f.cancelled()]:
+            try:
+                yield fut.result()
+            except (BrokenProcessPool, Exception):  # noqa: BLE001 - re-run will redo them
+                pass
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    def kill(self) -> None:
+        if self._pool is None:
+            return
+        procs = list((getattr(self._pool, "_processes", None) or {}).values())  # no public API before 3.14
+        for p in procs:
+            try:
+                p.terminate()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _engine(opts: BatchOptions, config: WorkerConfig) -> Engine | None:
+    """The engine for this run (None: in this process), started before discovery so the
+    workers build their analyzer (spaCy, matchers: seconds) meanwhile."""
+    if opts.scheduler:
+        from coach.batch.dask_runner import DaskEngine
+
+        return DaskEngine(opts.scheduler, config, _factory(opts), stream=opts.progress_stream)
+    jobs = _jobs(opts)
+    return PoolEngine(jobs, config, _factory(opts)) if jobs > 1 else None
+
+
+def _score_with(run: _Run, chunks: list[list[FileTask]], progress: Progress, engine: Engine) -> None:
     """Keep a few chunks in flight per worker; survive dead workers; stop cleanly on Ctrl-C.
 
-    A killed worker breaks the whole pool, and every chunk in flight fails with it. Those
-    files are retried in a fresh pool one at a time, alone, so a second break names the
-    file that kills its worker: it is recorded as "worker died" and the run goes on.
+    Outcomes are recorded the moment they arrive. The files of a chunk lost with its
+    worker are retried alone; a file lost again alone (or, where the engine already
+    retried it on other workers, lost once alone) is recorded as "worker died" and the
+    run goes on.
     """
-    jobs = _jobs(run.opts)
     queue: list[list[FileTask]] = list(reversed(chunks))  # pop() takes the first chunk
-    suspects: list[list[FileTask]] = []  # single files retried alone after a break
-    breaks: dict[str, int] = {}  # path -> pools broken while it was in flight
-    restarts = 0
-    while queue or suspects:
-        pool = first_pool or _pool(jobs, config, _factory(run.opts))
-        first_pool = None
-        in_flight: dict[Future[list[Outcome]], list[FileTask]] = {}
-        broken = False
+    suspects: list[list[FileTask]] = []  # single files retried alone after a loss
+    breaks: dict[str, int] = {}  # path -> losses while it was in flight
+    losses = 0
+    in_flight: dict[Any, list[FileTask]] = {}
+    try:
+        while queue or suspects or in_flight:
+            _fill(engine, queue, suspects, in_flight)
+            done = engine.wait(in_flight, 0.5)
+            progress.render()
+            lost = _collect(run, engine, done, in_flight, progress)
+            if lost and engine.isolates:  # the pool broke: let every chunk settle, restart
+                lost += _collect(run, engine, engine.wait(in_flight, None), in_flight, progress)
+                engine.restart()
+            if not lost:
+                continue
+            losses += 1
+            suspects.extend(reversed(_after_loss(run, engine, lost, breaks, losses, progress)))
+            if losses > MAX_POOL_RESTARTS:
+                for chunk in [*queue, *suspects]:
+                    for t in chunk:
+                        run.fail(t.path, "worker", "not analysed: workers kept dying")
+                        progress.advance(failed=1)
+                queue.clear()
+                suspects.clear()
+    except KeyboardInterrupt:
+        if in_flight:
+            progress.note("interrupted: finishing the running chunks; Ctrl-C again to stop now")
         try:
-            while (queue or suspects or in_flight) and not broken:
-                if suspects:
-                    if not in_flight:
-                        chunk = suspects.pop()
-                        in_flight[pool.submit(run_pool_chunk, chunk)] = chunk
-                else:
-                    while queue and len(in_flight) < jobs * 2:
-                        chunk = queue.pop()
-                        in_flight[pool.submit(run_pool_chunk, chunk)] = chunk
-                done, _ = wait(in_flight, timeout=0.5, return_when=FIRST_COMPLETED)
-                progress.render()
-                broken = _collect(run, done, in_flight, progress)
-            if broken:  # let every future settle: some may have finished just before
-                done, _ = wait(in_flight)
-                _collect(run, done, in_flight, progress)
+            for outcomes in engine.stop(list(in_flight)):
+                _record(run, outcomes, progress)
         except KeyboardInterrupt:
-            _stop(pool, in_flight, run, progress)
-            raise
-        except BaseException:
-            _kill(pool)
-            raise
-        if not broken:
-            pool.shutdown(wait=True)
-            continue
-        pool.shutdown(wait=False, cancel_futures=True)
-        restarts += 1
-        retry: list[list[FileTask]] = []
-        for t in (t for chunk in in_flight.values() for t in chunk):
+            pass
+        raise
+    engine.close()
+
+
+def _fill(engine: Engine, queue: list[list[FileTask]], suspects: list[list[FileTask]],
+          in_flight: dict[Any, list[FileTask]]) -> None:
+    """Submit chunks until a couple per worker are in flight; suspects first (alone
+    when a loss takes everything in flight with it)."""
+    if suspects and engine.isolates:
+        if not in_flight:
+            chunk = suspects.pop()
+            in_flight[engine.submit(chunk)] = chunk
+        return
+    while (suspects or queue) and len(in_flight) < engine.capacity():
+        chunk = suspects.pop() if suspects else queue.pop()
+        in_flight[engine.submit(chunk)] = chunk
+
+
+def _after_loss(run: _Run, engine: Engine, lost: list[list[FileTask]], breaks: dict[str, int],
+                losses: int, progress: Progress) -> list[list[FileTask]]:
+    """Fail the files that kill workers; return the others, one a chunk, to retry."""
+    retry: list[list[FileTask]] = []
+    for chunk in lost:
+        for t in chunk:
             breaks[t.path] = breaks.get(t.path, 0) + 1
-            if breaks[t.path] >= 2 or restarts > MAX_POOL_RESTARTS:
+            culprit = breaks[t.path] >= 2 or (engine.retries and len(chunk) == 1)
+            if culprit or losses > MAX_POOL_RESTARTS:
                 run.fail(t.path, "worker", "worker died while analysing this file "
                          "(killed, or out of memory)")
                 progress.advance(failed=1)
             else:
                 retry.append([t])
-        if retry:
-            progress.note(f"a worker died; retrying {len(retry)} file(s) one at a time")
-        if restarts > MAX_POOL_RESTARTS:
-            for chunk in [*queue, *suspects]:
-                for t in chunk:
-                    run.fail(t.path, "worker", "not analysed: workers kept dying")
-                    progress.advance(failed=1)
-            queue.clear()
-            suspects.clear()
-        suspects.extend(reversed(retry))
+    if retry:
+        progress.note(f"a worker died; retrying {len(retry)} file(s) one at a time")
+    return retry
 
 
-def _collect(run: _Run, done: set[Future[list[Outcome]]],
-             in_flight: dict[Future[list[Outcome]], list[FileTask]], progress: Progress) -> bool:
-    """Record finished chunks; leave those lost to a broken pool in ``in_flight``."""
-    broken = False
-    for fut in done:
-        chunk = in_flight[fut]
+def _collect(run: _Run, engine: Engine, done: set[Any], in_flight: dict[Any, list[FileTask]],
+             progress: Progress) -> list[list[FileTask]]:
+    """Record finished chunks; return (and forget) those lost with their worker."""
+    lost: list[list[FileTask]] = []
+    for handle in done:
+        chunk = in_flight.pop(handle)
         try:
-            outcomes = fut.result()
-        except BrokenProcessPool:
-            broken = True
+            outcomes = engine.outcomes(handle)
+        except Lost:
+            lost.append(chunk)
             continue
         except Exception as err:  # noqa: BLE001 - e.g. a result that fails to pickle
             outcomes = [Outcome(t.path, t.key, stage="worker",
                                 reason=f"{type(err).__name__}: {err}") for t in chunk]
-        del in_flight[fut]
         _record(run, outcomes, progress)
-    return broken
-
-
-def _stop(pool: ProcessPoolExecutor, in_flight: dict[Future[list[Outcome]], list[FileTask]],
-          run: _Run, progress: Progress) -> None:
-    """Ctrl-C: finish the chunks already running (a second Ctrl-C stops at once)."""
-    for fut in in_flight:
-        fut.cancel()
-    running = {f: c for f, c in in_flight.items() if not f.cancelled()}
-    if running:
-        progress.note(f"interrupted: finishing {len(running)} running chunk(s); "
-                      "Ctrl-C again to stop now")
-    try:
-        for fut, _chunk in running.items():
-            try:
-                _record(run, fut.result(), progress)
-            except (BrokenProcessPool, Exception):  # noqa: BLE001 - re-run will redo them
-                pass
-        pool.shutdown(wait=True, cancel_futures=True)
-    except KeyboardInterrupt:
-        _kill(pool)
-
-
-def _kill(pool: ProcessPoolExecutor) -> None:
-    procs = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
-    for p in procs:
-        try:
-            p.terminate()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
-    pool.shutdown(wait=False, cancel_futures=True)
+    return lost
 
 
 # --- outputs ----------------------------------------------------------------------------

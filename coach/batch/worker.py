@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ class FileTask:
     internal: tuple[str, ...] = ()
     call_type: str | None = None
     sidecar: str | None = None  # the sidecar's file name, for role_sources
+    read_from: str | None = None  # where a worker elsewhere reads it (absolute path); else ``path``
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class WorkerConfig:
     rules_dirs: tuple[str, ...] = ()
     roster_path: str | None = None
     input_format: str | None = None
+    # True: send each report back with its result for the parent to write (the workers of
+    # a cluster need not see --out); False: the worker writes it (the local pool)
+    return_reports: bool = False
 
 
 @dataclass
@@ -60,6 +65,7 @@ class Outcome:
     reason: str | None = None
     fatal: bool = False  # the analyzer itself could not be built: stop the run
     skipped: str | None = None  # read, but nothing to score (timing only): why
+    report_text: str | None = None  # the report, when the parent writes it (return_reports)
 
     @property
     def ok(self) -> bool:
@@ -127,7 +133,9 @@ class Worker:
         ready: list[tuple[int, FileTask, Any, str]] = []  # (index, task, transcript, csm_source)
         for i, task in enumerate(tasks):
             try:
-                transcript = _read(task.path, self.config.input_format)
+                transcript = _read(task.read_from or task.path, self.config.input_format)
+                if task.read_from:  # the report names the file as the run was given it
+                    transcript.source_path = task.path
             except InputError as err:
                 outcomes[i] = _fail(task, "read", _reason(err, task.path))
                 continue
@@ -154,10 +162,11 @@ class Worker:
                 outcomes[i] = _fail(task, "analyze", _reason(report, task.path))
                 continue
             try:
-                self._write_report(task, report)
+                text = self._write_report(task, report)
                 outcomes[i] = Outcome(task.path, task.key,
                                       result=compact(report, transcript, source, task,
-                                                     self.roster))
+                                                     self.roster),
+                                      report_text=text)
             except Exception as err:  # noqa: BLE001
                 outcomes[i] = _fail(task, "analyze", f"cannot write the report: {err}")
         return [outcomes[i] for i in range(len(tasks))]
@@ -180,8 +189,13 @@ class Worker:
                 results.append(err)
         return results
 
-    def _write_report(self, task: FileTask, report: Any) -> None:
-        atomic_write_text(Path(self.config.out_dir) / task.report_rel, report_json(report))
+    def _write_report(self, task: FileTask, report: Any) -> str | None:
+        """Write the report, or return its text for the parent to write (return_reports)."""
+        text = report_json(report)
+        if self.config.return_reports:
+            return text
+        atomic_write_text(Path(self.config.out_dir) / task.report_rel, text)
+        return None
 
 
 def settle_gc() -> tuple[int, int, int]:
@@ -457,3 +471,34 @@ def ping() -> None:
 def run_pool_chunk(tasks: Sequence[FileTask]) -> list[Outcome]:
     assert _WORKER is not None, "init_pool_worker was not run"
     return _WORKER.run(tasks)
+
+
+# --- engines that run tasks in long-lived processes of their own (Dask) ----------------
+
+_CACHED: dict[tuple[WorkerConfig, AnalyzerFactory], Worker] = {}
+_CACHED_LOCK = threading.Lock()  # one call at a time per process: the analyzer is not
+# known to be thread-safe, and spaCy holds the GIL anyway
+
+
+def run_cached_chunk(config: WorkerConfig, factory: AnalyzerFactory,
+                     tasks: Sequence[FileTask]) -> list[Outcome]:
+    """Score a chunk with this process's analyzer, built by the first task that needs it.
+
+    A Dask worker has no pool initializer, and a worker restarted after a crash starts
+    empty: the analyzer is built once per process and per (config, factory), then kept.
+    """
+    with _CACHED_LOCK:
+        worker = _CACHED.get((config, factory))
+        if worker is None:
+            if _CACHED:  # another run's analyzer: let it go
+                _CACHED.clear()
+                gc.unfreeze()
+            worker = _CACHED[(config, factory)] = Worker(config, factory)
+            worker.setup()
+            settle_gc()
+        return worker.run(tasks)
+
+
+def warm_cached(config: WorkerConfig, factory: AnalyzerFactory) -> None:
+    """A task with no files: builds this process's analyzer before the first chunk comes."""
+    run_cached_chunk(config, factory, [])

@@ -31,12 +31,15 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
               type=click.Path(path_type=Path), metavar="DIR", callback=must_exist("folder"),
               help="A folder of the team's own rules, on top of the shipped ones (repeatable).")
 @input_format_option
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Score on a Dask cluster: its scheduler (tcp://host:8786), or local:N for "
+                   "N worker processes here. Needs pip install 'coach[dask]'.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only when stderr is a terminal).")
 @handle_errors
 def batch(paths: tuple[Path, ...], out: Path, roster: str | None, jobs: int | None,
           since: dt.datetime | None, until: dt.datetime | None, rules_dirs: tuple[Path, ...],
-          input_format: str | None, progress: bool | None) -> None:
+          input_format: str | None, scheduler: str | None, progress: bool | None) -> None:
     """Score every call under PATH... into --out.
 
     \b
@@ -46,6 +49,10 @@ def batch(paths: tuple[Path, ...], out: Path, roster: str | None, jobs: int | No
     Re-running with the same --out skips calls whose content and rules are unchanged.
 
     \b
+    With --scheduler, the same run goes to Dask's workers; they must see the input
+    files at the same paths (a shared disk), and the outputs are written here.
+
+    \b
     Exit codes: 0 every call scored, 1 some files failed (the rest are written),
     2 usage error, 130 interrupted (re-run to finish).
     """
@@ -53,6 +60,14 @@ def batch(paths: tuple[Path, ...], out: Path, roster: str | None, jobs: int | No
 
     if since and until and since > until:
         raise click.UsageError("--since is after --until")
+    if scheduler is not None:
+        from coach.batch.dask_runner import local_workers, require_distributed
+
+        if jobs is not None:
+            raise click.UsageError("--jobs is for the local pool; with --scheduler the cluster's "
+                                   "workers score (local:N starts N)")
+        require_distributed()  # exit 2 saying what to install, before any work
+        local_workers(scheduler)  # a malformed local:N, also before any work
     opts = BatchOptions(
         paths=list(paths),
         out=out,
@@ -63,6 +78,7 @@ def batch(paths: tuple[Path, ...], out: Path, roster: str | None, jobs: int | No
         rules_dirs=list(rules_dirs),
         input_format=input_format.lower() if input_format else None,
         progress=progress,
+        scheduler=scheduler,
     )
     previous = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _terminate)  # `kill` stops as cleanly as Ctrl-C
