@@ -27,11 +27,16 @@ VOCAB_KEEP = 20_000
 
 
 def build_nlp() -> Language:
-    """A blank English pipeline with a sentencizer and a large tokenizer cache."""
+    """A blank English pipeline with a sentencizer (and clause starts for unpunctuated
+    speech) and a large tokenizer cache."""
     import spacy
+
+    from coach import speech_sentences
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "...", "…"]})
+    speech_sentences.register()
+    nlp.add_pipe(speech_sentences.NAME)  # clauses in turns that speech recognition left unpunctuated
     try:
         nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # spaCy >= 3.8
     except AttributeError:  # pragma: no cover - older spaCy

@@ -76,6 +76,7 @@ SUBJ = frozenset(
     }
 )
 WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "whom", "whose"})
+HESITATIONS = frozenset({"um", "uh", "umm", "uhh", "er", "erm", "mm", "hmm"})
 LEAD_FILLERS = frozenset(
     {
         "and",
@@ -245,6 +246,7 @@ def question_shape(text: str, words: list[str]) -> bool:
     text = text.rstrip()
     if text.endswith("?"):
         return True
+    words = [w for w in words if w not in HESITATIONS]  # "did, um, did the refunds go through"
     words = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]  # "do, do you"
     i = 0
     while i < len(words) and words[i] in LEAD_FILLERS:
